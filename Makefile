@@ -1,0 +1,28 @@
+# Two commands: `make run` serves on http://localhost:3000, `make test` runs the whole suite.
+SHELL := /bin/bash
+UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
+PYTEST_ARGS ?= -n auto
+
+.PHONY: install run test lint format clean
+
+install:
+	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv || python3 -m pip install --quiet --user uv
+	@$(UV) sync --frozen --quiet
+
+run: install
+	$(UV) run --frozen vetanco serve
+
+test: install
+	./scripts/with-test-services $(UV) run --frozen pytest $(PYTEST_ARGS)
+
+lint: install
+	$(UV) run --frozen ruff check src tests
+	$(UV) run --frozen ruff format --check src tests
+	$(UV) run --frozen mypy
+
+format: install
+	$(UV) run --frozen ruff check --fix src tests
+	$(UV) run --frozen ruff format src tests
+
+clean:
+	rm -rf .venv .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,75 @@
+"""The FastAPI application: API routers, error handlers, middleware, health checks."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+
+from vetanco.auth.routes import router as api_keys_router
+from vetanco.casos.routes import router as casos_router
+from vetanco.clientes.routes import router as clientes_router
+from vetanco.colaboradores.routes import router as colaboradores_router
+from vetanco.config import Settings, get_settings
+from vetanco.db import Database
+from vetanco.errors import install_error_handlers
+from vetanco.estadisticas.routes import router as estadisticas_router
+from vetanco.investigaciones.routes import router as investigaciones_router
+from vetanco.middleware import BodySizeLimit, ResponseHeadersFromState
+from vetanco.ratelimit import RateLimiter
+
+DESCRIPTION = """
+API REST de **Vetanco Reclamos**: casos (reclamos, quejas y comentarios), clientes,
+investigaciones y estadísticas. Autenticación con `Authorization: Bearer <API key>`.
+Errores siempre en JSON: `{"error", "message", "details"}`.
+"""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    db = Database(settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        db.dispose()
+
+    app = FastAPI(
+        title="Vetanco Reclamos API",
+        version="1.0.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.db = db
+    app.state.rate_limiter = RateLimiter(settings.rate_limit, settings.redis_url)
+    install_error_handlers(app)
+    app.add_middleware(ResponseHeadersFromState)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    for router in (
+        casos_router,
+        investigaciones_router,
+        clientes_router,
+        estadisticas_router,
+        colaboradores_router,
+        api_keys_router,
+    ):
+        app.include_router(router)
+
+    @app.get("/healthz", tags=["salud"], summary="El proceso está vivo")
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/readyz", tags=["salud"], summary="La base de datos responde")
+    def readyz() -> JSONResponse:
+        try:
+            with db.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except Exception:
+            return JSONResponse({"status": "unavailable", "database": "error"}, status_code=503)
+        return JSONResponse({"status": "ok", "database": "ok"})
+
+    return app

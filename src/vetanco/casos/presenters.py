@@ -1,0 +1,142 @@
+"""ORM case -> the spec's JSON shapes."""
+
+from __future__ import annotations
+
+from vetanco.casos.models import Caso, Clasificacion, HistorialCaso
+from vetanco.casos.schemas import (
+    AdjuntoRead,
+    CasoClasificado,
+    CasoListItem,
+    CasoRead,
+    ClasificacionRegistrada,
+    ClasificacionResponse,
+    ClienteDetalle,
+    ClienteResumen,
+    ColaboradorResumen,
+    DescripcionRead,
+    HistorialEntry,
+    InvestigacionResumen,
+    ProductoRead,
+    ProductoResumen,
+)
+from vetanco.investigaciones.models import Investigacion
+
+
+def list_item(caso: Caso) -> CasoListItem:
+    primero = caso.productos[0] if caso.productos else None
+    return CasoListItem.model_validate(
+        {
+            "id": caso.id,
+            "numero_caso": caso.numero_caso,
+            "tipo_caso": caso.tipo_caso,
+            "criticidad": caso.criticidad,
+            "justificacion": caso.justificacion,
+            "estado": caso.estado,
+            "canal": caso.canal,
+            "cliente": ClienteResumen(
+                nombre=caso.cliente.nombre_apellido,
+                razon_social=caso.cliente.razon_social,
+                cuit=caso.cliente.cuit,
+            ),
+            "producto": ProductoResumen(nombre=primero.nombre_producto, lote=primero.numero_lote)
+            if primero
+            else None,
+            "descripcion_que_sucedio": caso.que_sucedio,
+            "created_at": caso.created_at,
+            "updated_at": caso.updated_at,
+        }
+    )
+
+
+def investigacion_resumen(inv: Investigacion | None) -> InvestigacionResumen | None:
+    if inv is None:
+        return None
+    return InvestigacionResumen(
+        id=inv.id,
+        estado=inv.estado,
+        investigador=inv.investigador.nombre,
+        investigador_id=inv.investigador_id,
+        fecha_inicio=inv.fecha_inicio,
+        fecha_fin=inv.fecha_fin,
+        hallazgos=inv.hallazgos,
+        evidencia_recolectada=inv.evidencia_recolectada,
+        analisis_laboratorio=inv.analisis_laboratorio,
+        causa_raiz=inv.causa_raiz,
+        acciones_correctivas=inv.acciones_correctivas,
+        acciones_preventivas=inv.acciones_preventivas,
+    )
+
+
+def detalle(caso: Caso) -> CasoRead:
+    c = caso.cliente
+    colab = caso.colaborador
+    return CasoRead.model_validate(
+        {
+            "id": caso.id,
+            "numero_caso": caso.numero_caso,
+            "tipo_caso": caso.tipo_caso,
+            "criticidad": caso.criticidad,
+            "justificacion": caso.justificacion,
+            "estado": caso.estado,
+            "canal": caso.canal,
+            "tipo_usuario_registro": caso.tipo_usuario_registro,
+            "cliente": ClienteDetalle(
+                id=c.id,
+                nombre_apellido=c.nombre_apellido,
+                razon_social=c.razon_social,
+                cuit=c.cuit,
+                telefono=c.telefono,
+                email=c.email,
+                direccion=c.direccion,
+            ),
+            "colaborador_registro": ColaboradorResumen(
+                id=colab.id, nombre=colab.nombre, cargo=colab.cargo
+            )
+            if colab
+            else None,
+            "productos_afectados": [
+                ProductoRead.model_validate(p, from_attributes=True) for p in caso.productos
+            ],
+            "descripcion": DescripcionRead(
+                que_sucedio=caso.que_sucedio,
+                donde_ocurrio=caso.donde_ocurrio,
+                cuando_ocurrio=caso.cuando_ocurrio,
+                descripcion_libre=caso.descripcion_libre,
+            ),
+            "numero_remito": caso.numero_remito,
+            "adjuntos": [
+                AdjuntoRead(tipo=a.tipo, url=a.url, nombre=a.nombre) for a in caso.adjuntos
+            ],
+            "investigacion": investigacion_resumen(caso.investigacion),
+            "resolucion": caso.resolucion,
+            "acciones_correctivas": caso.acciones_correctivas,
+            "acciones_preventivas": caso.acciones_preventivas,
+            "created_at": caso.created_at,
+            "updated_at": caso.updated_at,
+            "clasificado_at": caso.clasificado_at,
+            "en_investigacion_at": caso.en_investigacion_at,
+            "resuelto_at": caso.resuelto_at,
+            "cerrado_at": caso.cerrado_at,
+        }
+    )
+
+
+def clasificacion(caso: Caso, registro: Clasificacion) -> ClasificacionResponse:
+    return ClasificacionResponse(
+        caso=CasoClasificado.model_validate(
+            {
+                "numero_caso": caso.numero_caso,
+                "tipo_caso": caso.tipo_caso,
+                "criticidad": caso.criticidad,
+                "justificacion": caso.justificacion,
+                "updated_at": caso.updated_at,
+            }
+        ),
+        clasificacion_registrada=ClasificacionRegistrada(
+            id=registro.id, created_at=registro.created_at
+        ),
+    )
+
+
+def historial_entry(entry: HistorialCaso) -> HistorialEntry:
+    return HistorialEntry.model_validate(entry, from_attributes=True)

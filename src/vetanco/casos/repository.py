@@ -1,0 +1,116 @@
+"""Case queries: numbering, lookups, duplicate search and the filtered list."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, selectinload
+
+from vetanco.casos.enums import ESTADOS_ABIERTOS
+from vetanco.casos.models import Caso, IdempotencyRecord, ProductoAfectado, SecuenciaCaso
+from vetanco.db import AnySelect
+
+
+def next_number(session: Session, *, anio: int) -> int:
+    """Atomic upsert-and-increment; the row stays locked until commit, so numbers never skip."""
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    stmt = (
+        insert(SecuenciaCaso)
+        .values(anio=anio, ultimo=1)
+        .on_conflict_do_update(
+            index_elements=[SecuenciaCaso.anio], set_={"ultimo": SecuenciaCaso.ultimo + 1}
+        )
+        .returning(SecuenciaCaso.ultimo)
+    )
+    return int(session.execute(stmt).scalar_one())
+
+
+def by_numero(session: Session, numero_caso: str, *, for_update: bool = False) -> Caso | None:
+    stmt = select(Caso).where(Caso.numero_caso == numero_caso)
+    if for_update:
+        stmt = stmt.with_for_update(of=Caso)
+    return session.scalars(stmt).unique().first()
+
+
+def by_id(session: Session, caso_id: uuid.UUID, *, for_update: bool = False) -> Caso | None:
+    stmt = select(Caso).where(Caso.id == caso_id)
+    if for_update:
+        stmt = stmt.with_for_update(of=Caso)
+    return session.scalars(stmt).unique().first()
+
+
+def find_open_duplicate(
+    session: Session, *, cliente_id: uuid.UUID, que_sucedio_hash: str, lotes: set[str]
+) -> str | None:
+    """An open case of the same client telling the same story about the same lot(s)."""
+    stmt = (
+        select(Caso)
+        .options(selectinload(Caso.productos))
+        .where(
+            Caso.cliente_id == cliente_id,
+            Caso.que_sucedio_hash == que_sucedio_hash,
+            Caso.estado.in_(ESTADOS_ABIERTOS),
+        )
+        .order_by(Caso.created_at)
+    )
+    for caso in session.scalars(stmt).unique():
+        existentes = {p.numero_lote.casefold() for p in caso.productos if p.numero_lote}
+        if existentes == lotes or existentes & lotes:
+            return caso.numero_caso
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class CasoFilters:
+    tipo_caso: str | None = None
+    criticidad: str | None = None
+    estado: str | None = None
+    canal: str | None = None
+    cliente_id: uuid.UUID | None = None
+    desde: datetime | None = None
+    hasta: datetime | None = None
+    numero_lote: str | None = None
+
+    def apply(self, stmt: AnySelect) -> AnySelect:
+        equals = {
+            Caso.tipo_caso: self.tipo_caso,
+            Caso.criticidad: self.criticidad,
+            Caso.estado: self.estado,
+            Caso.canal: self.canal,
+            Caso.cliente_id: self.cliente_id,
+        }
+        for column, value in equals.items():
+            if value is not None:
+                stmt = stmt.where(column == value)
+        if self.desde is not None:
+            stmt = stmt.where(Caso.created_at >= self.desde)
+        if self.hasta is not None:
+            stmt = stmt.where(Caso.created_at < self.hasta)
+        if self.numero_lote:
+            lotes = select(ProductoAfectado.caso_id).where(
+                func.lower(ProductoAfectado.numero_lote) == self.numero_lote.casefold()
+            )
+            stmt = stmt.where(Caso.id.in_(lotes))
+        return stmt
+
+
+def list_casos(
+    session: Session, *, filters: CasoFilters, offset: int, limit: int
+) -> tuple[list[Caso], int]:
+    total = session.scalar(filters.apply(select(func.count(Caso.id)))) or 0
+    stmt = filters.apply(select(Caso)).order_by(Caso.created_at.desc(), Caso.numero_caso.desc())
+    rows = list(session.scalars(stmt.offset(offset).limit(limit)).unique())
+    return rows, total
+
+
+def idempotency_record(
+    session: Session, *, api_key_id: uuid.UUID, key: str
+) -> IdempotencyRecord | None:
+    stmt = select(IdempotencyRecord).where(
+        IdempotencyRecord.api_key_id == api_key_id, IdempotencyRecord.key == key
+    )
+    return session.scalars(stmt).first()

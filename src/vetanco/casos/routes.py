@@ -1,0 +1,141 @@
+"""/api/casos: list, detail, create, classify, change state, history."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Path, Query, status
+from fastapi.responses import JSONResponse
+
+from vetanco.auth.deps import ClassifierKey, CreatorKey, ReaderKey, StateKey
+from vetanco.casos import presenters, service
+from vetanco.casos.enums import Canal, Criticidad, Estado, TipoCaso
+from vetanco.casos.repository import CasoFilters
+from vetanco.casos.schemas import (
+    CasoClasificar,
+    CasoCreado,
+    CasoCreate,
+    CasoDetalle,
+    CasoEstadoResumen,
+    CasoEstadoUpdate,
+    CasoList,
+    ClasificacionResponse,
+    EstadoResponse,
+    HistorialList,
+)
+from vetanco.db import SessionDep
+from vetanco.schemas import FechaFiltro, Limit, Page, Pagination, rango
+
+router = APIRouter(prefix="/api/casos", tags=["casos"])
+
+NumeroCaso = Annotated[
+    str,
+    Path(pattern=r"^VET-\d{4}-\d{5,}$", examples=["VET-2025-00123"], description="Número de caso"),
+]
+
+
+@router.get("", response_model=CasoList, summary="Listar casos con filtros")
+def listar(
+    session: SessionDep,
+    _key: ReaderKey,
+    tipo_caso: TipoCaso | None = None,
+    criticidad: Criticidad | None = None,
+    estado: Estado | None = None,
+    canal: Canal | None = None,
+    fecha_desde: Annotated[FechaFiltro | None, Query()] = None,
+    fecha_hasta: Annotated[FechaFiltro | None, Query()] = None,
+    cliente_id: uuid.UUID | None = None,
+    numero_lote: Annotated[str | None, Query(max_length=50)] = None,
+    page: Page = 1,
+    limit: Limit = 20,
+) -> CasoList:
+    desde, hasta = rango(fecha_desde, fecha_hasta)
+    filters = CasoFilters(
+        tipo_caso=tipo_caso,
+        criticidad=criticidad,
+        estado=estado,
+        canal=canal,
+        cliente_id=cliente_id,
+        desde=desde,
+        hasta=hasta,
+        numero_lote=numero_lote,
+    )
+    casos, total = service.listar(session, filters=filters, page=page, limit=limit)
+    return CasoList(
+        data=[presenters.list_item(c) for c in casos],
+        pagination=Pagination.of(total=total, page=page, limit=limit),
+    )
+
+
+@router.get("/{numero_caso}", response_model=CasoDetalle, summary="Detalle completo de un caso")
+def detalle(numero_caso: NumeroCaso, session: SessionDep, _key: ReaderKey) -> CasoDetalle:
+    return CasoDetalle(caso=presenters.detalle(service.obtener(session, numero_caso=numero_caso)))
+
+
+@router.post(
+    "",
+    response_model=CasoCreado,
+    status_code=status.HTTP_201_CREATED,
+    summary="Crear un caso manualmente",
+    responses={409: {"description": "Caso duplicado o Idempotency-Key reutilizada"}},
+)
+def crear(
+    data: CasoCreate,
+    session: SessionDep,
+    key: CreatorKey,
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            max_length=255,
+            description="Reintentos con la misma clave devuelven la primera respuesta",
+        ),
+    ] = None,
+) -> JSONResponse:
+    result = service.crear_caso_idempotente(
+        session, data=data, actor=key.actor, api_key_id=key.key_id, idempotency_key=idempotency_key
+    )
+    headers = {"Location": f"/api/casos/{result.body['caso']['numero_caso']}"}
+    if result.replayed:
+        headers["Idempotent-Replayed"] = "true"
+    return JSONResponse(result.body, status_code=result.status_code, headers=headers)
+
+
+@router.put(
+    "/{numero_caso}/clasificar",
+    response_model=ClasificacionResponse,
+    summary="Clasificar o re-clasificar un caso",
+)
+def clasificar(
+    numero_caso: NumeroCaso, data: CasoClasificar, session: SessionDep, key: ClassifierKey
+) -> ClasificacionResponse:
+    caso, registro = service.clasificar(
+        session, numero_caso=numero_caso, data=data, actor=key.actor
+    )
+    return presenters.clasificacion(caso, registro)
+
+
+@router.put(
+    "/{numero_caso}/estado", response_model=EstadoResponse, summary="Cambiar el estado de un caso"
+)
+def cambiar_estado(
+    numero_caso: NumeroCaso, data: CasoEstadoUpdate, session: SessionDep, key: StateKey
+) -> EstadoResponse:
+    caso = service.cambiar_estado(session, numero_caso=numero_caso, data=data, actor=key.actor)
+    return EstadoResponse(
+        caso=CasoEstadoResumen.model_validate(
+            {"numero_caso": caso.numero_caso, "estado": caso.estado, "updated_at": caso.updated_at}
+        )
+    )
+
+
+@router.get(
+    "/{numero_caso}/historial",
+    response_model=HistorialList,
+    summary="Historial (auditoría encadenada) de un caso",
+)
+def historial(numero_caso: NumeroCaso, session: SessionDep, _key: ReaderKey) -> HistorialList:
+    caso, entradas = service.historial_de(session, numero_caso=numero_caso)
+    return HistorialList(
+        numero_caso=caso.numero_caso, data=[presenters.historial_entry(e) for e in entradas]
+    )

@@ -1,0 +1,182 @@
+"""The `vetanco` command: serve, migrate, manage keys and staff, verify the audit trail."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from vetanco import migrations
+from vetanco.auth import service as auth_service
+from vetanco.auth.roles import Role
+from vetanco.config import get_settings
+from vetanco.db import Database
+from vetanco.errors import VetancoError
+
+app = typer.Typer(help="Vetanco Reclamos", no_args_is_help=True)
+db_app = typer.Typer(help="Base de datos", no_args_is_help=True)
+apikey_app = typer.Typer(help="API keys", no_args_is_help=True)
+colaborador_app = typer.Typer(help="Colaboradores de Vetanco", no_args_is_help=True)
+audit_app = typer.Typer(help="Auditoría", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(apikey_app, name="apikey")
+app.add_typer(colaborador_app, name="colaborador")
+app.add_typer(audit_app, name="audit")
+
+console = Console()
+err = Console(stderr=True)
+
+
+def _database() -> Database:
+    return Database(get_settings().database_url)
+
+
+def _fail(exc: VetancoError) -> None:
+    err.print(f"[red]Error:[/red] {exc.message}")
+    for detail in exc.details:
+        err.print(f"  - {'.'.join(str(p) for p in detail.get('loc', []))}: {detail.get('msg')}")
+    raise typer.Exit(1)
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: str = "head") -> None:
+    """Aplica las migraciones pendientes."""
+    migrations.upgrade(get_settings().database_url, revision)
+    console.print(f"Base de datos actualizada a [bold]{revision}[/bold].")
+
+
+@db_app.command("downgrade")
+def db_downgrade(revision: str) -> None:
+    """Revierte migraciones hasta REVISION (p. ej. base)."""
+    migrations.downgrade(get_settings().database_url, revision)
+    console.print(f"Base de datos revertida a [bold]{revision}[/bold].")
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Interfaz (por defecto VETANCO_HOST)")] = None,
+    port: Annotated[int | None, typer.Option(help="Puerto (por defecto 3000)")] = None,
+    migrate: Annotated[bool, typer.Option(help="Aplicar migraciones al iniciar")] = True,
+) -> None:
+    """Inicia la API y el trabajo en segundo plano en este proceso."""
+    import uvicorn
+
+    from vetanco.app import create_app
+    from vetanco.observability import configure_logging
+
+    settings = get_settings()
+    configure_logging(level=settings.log_level, json=settings.log_json)
+    if migrate:
+        migrations.upgrade(settings.database_url)
+    database = _database()
+    with database.transaction() as session:
+        raw = auth_service.ensure_bootstrap_key(session)
+    database.dispose()
+    if raw:
+        console.print(
+            "[bold green]Primera ejecución:[/bold green] se creó la API key 'admin' (rol admin)."
+        )
+        console.print("Guardala ahora, no se vuelve a mostrar:")
+        console.print(raw, highlight=False, soft_wrap=True)
+        console.print("Para crear más: vetanco apikey create --name NOMBRE --role colaborador")
+    host = host or settings.host
+    port = port or settings.port
+    shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host  # noqa: S104
+    console.print(f"Vetanco Reclamos en http://{shown}:{port}  (docs: http://{shown}:{port}/docs)")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+
+
+@apikey_app.command("create")
+def apikey_create(
+    name: Annotated[str, typer.Option(help="Nombre único de la clave")],
+    role: Annotated[Role, typer.Option(help="Rol")],
+) -> None:
+    """Crea una API key; la clave se imprime sola en la última línea, una única vez."""
+    database = _database()
+    try:
+        with database.transaction() as session:
+            _, raw = auth_service.create_key(session, name=name, role=role)
+    except VetancoError as exc:
+        _fail(exc)
+    console.print(
+        f"API key '{name}' creada con rol {role.value}. Guardala: no se vuelve a mostrar."
+    )
+    print(raw)
+
+
+@apikey_app.command("list")
+def apikey_list() -> None:
+    """Lista las API keys (nunca el secreto)."""
+    database = _database()
+    with database.transaction(write=False) as session:
+        keys = auth_service.list_keys(session)
+        table = Table("nombre", "rol", "prefijo", "creada", "revocada")
+        for k in keys:
+            table.add_row(
+                k.name,
+                k.role,
+                k.prefix + "…",
+                k.created_at.isoformat(timespec="seconds"),
+                k.revoked_at.isoformat(timespec="seconds") if k.revoked_at else "",
+            )
+    console.print(table)
+
+
+@apikey_app.command("revoke")
+def apikey_revoke(name: str) -> None:
+    """Revoca una API key por nombre."""
+    database = _database()
+    try:
+        with database.transaction() as session:
+            auth_service.revoke_key(session, name=name)
+    except VetancoError as exc:
+        _fail(exc)
+    console.print(f"API key '{name}' revocada.")
+
+
+@colaborador_app.command("add")
+def colaborador_add(
+    nombre: Annotated[str, typer.Option()],
+    cargo: Annotated[str, typer.Option()],
+    email: Annotated[str | None, typer.Option()] = None,
+    telefono: Annotated[str | None, typer.Option()] = None,
+) -> None:
+    """Registra un colaborador; su id se imprime en la última línea."""
+    from pydantic import ValidationError
+
+    from vetanco.colaboradores.schemas import ColaboradorCreate
+    from vetanco.colaboradores.service import crear_colaborador
+    from vetanco.errors import ValidationFailed, validation_details
+
+    try:
+        data = ColaboradorCreate(nombre=nombre, cargo=cargo, email=email, telefono=telefono)
+    except ValidationError as exc:
+        _fail(ValidationFailed(details=validation_details(exc.errors())))
+    database = _database()
+    with database.transaction() as session:
+        colaborador = crear_colaborador(session, data=data)
+        colaborador_id = str(colaborador.id)
+    console.print(f"Colaborador '{nombre}' registrado.")
+    print(colaborador_id)
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Recalcula la cadena de hashes del historial de cada caso."""
+    from vetanco.casos.historial import verificar
+
+    database = _database()
+    with database.transaction(write=False) as session:
+        checked, problemas = verificar(session)
+    if problemas:
+        for p in problemas:
+            err.print(f"[red]✗[/red] {p.numero_caso} #{p.secuencia}: {p.detalle}")
+        err.print(f"{len(problemas)} problema(s) en {checked} entradas.")
+        raise typer.Exit(1)
+    console.print(f"[green]✓[/green] Historial íntegro: {checked} entradas verificadas.")
+
+
+if __name__ == "__main__":
+    app()

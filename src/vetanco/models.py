@@ -1,0 +1,31 @@
+"""Imports every model so metadata and mappers are complete wherever one is used."""
+
+from vetanco.auth.models import ApiKey
+from vetanco.casos.models import (
+    Adjunto,
+    Caso,
+    Clasificacion,
+    HistorialCaso,
+    IdempotencyRecord,
+    ProductoAfectado,
+    SecuenciaCaso,
+)
+from vetanco.clientes.models import Cliente
+from vetanco.colaboradores.models import Colaborador
+from vetanco.db import Base
+from vetanco.investigaciones.models import Investigacion
+
+__all__ = [
+    "Adjunto",
+    "ApiKey",
+    "Base",
+    "Caso",
+    "Clasificacion",
+    "Cliente",
+    "Colaborador",
+    "HistorialCaso",
+    "IdempotencyRecord",
+    "Investigacion",
+    "ProductoAfectado",
+    "SecuenciaCaso",
+]
