@@ -46,7 +46,7 @@ def postgres_url(worker_id: str) -> Iterator[str]:
         if os.environ.get("CI"):
             pytest.fail("VETANCO_TEST_POSTGRES_URL no está definida: la pata PostgreSQL es obligatoria en CI")
         pytest.skip("PostgreSQL no configurado (definí VETANCO_TEST_POSTGRES_URL)")
-    name = f"vetanco_test_{worker_id}"
+    name = f"vetanco_test_{worker_id}_{os.getpid()}"
     admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
