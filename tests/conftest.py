@@ -44,7 +44,9 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def postgres_url(worker_id: str) -> Iterator[str]:
     if not PG_ADMIN_URL:
         if os.environ.get("CI"):
-            pytest.fail("VETANCO_TEST_POSTGRES_URL no está definida: la pata PostgreSQL es obligatoria en CI")
+            pytest.fail(
+                "VETANCO_TEST_POSTGRES_URL no está definida: la pata PostgreSQL es obligatoria en CI"
+            )
         pytest.skip("PostgreSQL no configurado (definí VETANCO_TEST_POSTGRES_URL)")
     name = f"vetanco_test_{worker_id}_{os.getpid()}"
     admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
@@ -132,7 +134,9 @@ class Api:
             headers["Authorization"] = f"Bearer {self.keys[role]}"
         return headers
 
-    def request(self, method: str, path: str, *, role: str | None = "admin", **kw: Any) -> httpx.Response:
+    def request(
+        self, method: str, path: str, *, role: str | None = "admin", **kw: Any
+    ) -> httpx.Response:
         headers = self.headers(role, kw.pop("headers", None))
         return self.client.request(method, path, headers=headers, **kw)
 

@@ -68,14 +68,18 @@ def crear_caso(api: Api, **overrides: Any) -> str:
     return numero
 
 
-def crear_colaborador(api: Api, nombre: str = "Dr. Carlos López", cargo: str = "Investigador de Calidad") -> str:
+def crear_colaborador(
+    api: Api, nombre: str = "Dr. Carlos López", cargo: str = "Investigador de Calidad"
+) -> str:
     response = api.post("/api/colaboradores", json={"nombre": nombre, "cargo": cargo})
     assert response.status_code == 201, response.text
     colaborador_id: str = response.json()["colaborador"]["id"]
     return colaborador_id
 
 
-def clasificar(api: Api, numero: str, tipo: str = "reclamo", criticidad: str | None = "critico", **extra: Any) -> None:
+def clasificar(
+    api: Api, numero: str, tipo: str = "reclamo", criticidad: str | None = "critico", **extra: Any
+) -> None:
     body: dict[str, Any] = {"tipo_caso": tipo, "criticidad": criticidad, **extra}
     response = api.put(f"/api/casos/{numero}/clasificar", json=body)
     assert response.status_code == 200, response.text

@@ -17,14 +17,14 @@ class Verdict:
     allowed: bool
     limit: int
     remaining: int
-    reset_at: int
+    reset_at: float
 
     def headers(self) -> dict[str, str]:
         now = time.time()
         headers = {
             "X-RateLimit-Limit": str(self.limit),
             "X-RateLimit-Remaining": str(self.remaining),
-            "X-RateLimit-Reset": str(self.reset_at),
+            "X-RateLimit-Reset": str(math.ceil(self.reset_at)),
         }
         if not self.allowed:
             headers["Retry-After"] = str(max(1, math.ceil(self.reset_at - now)))
@@ -46,5 +46,5 @@ class RateLimiter:
             reset, remaining = self.strategy.get_window_stats(self.item, "apikey", key)
         except Exception:
             log.warning("rate_limit_storage_unavailable", exc_info=True)
-            return Verdict(True, self.item.amount, self.item.amount, int(time.time()) + 60)
-        return Verdict(allowed, self.item.amount, max(0, remaining), math.ceil(reset))
+            return Verdict(True, self.item.amount, self.item.amount, time.time() + 60)
+        return Verdict(allowed, self.item.amount, max(0, remaining), float(reset))
