@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
+from vetanco import migrations
 from vetanco.auth.routes import router as api_keys_router
 from vetanco.casos.routes import router as casos_router
 from vetanco.clientes.routes import router as clientes_router
@@ -68,8 +69,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             with db.engine.connect() as conn:
                 conn.execute(text("SELECT 1"))
+            current = migrations.is_current(db.engine)
         except Exception:
             return JSONResponse({"status": "unavailable", "database": "error"}, status_code=503)
+        if not current:
+            body = {"status": "unavailable", "database": "migraciones pendientes"}
+            return JSONResponse(body, status_code=503)
         return JSONResponse({"status": "ok", "database": "ok"})
 
     return app

@@ -6,7 +6,15 @@ import uuid
 from datetime import date, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, HttpUrl, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from vetanco.casos.enums import (
     Canal,
@@ -21,7 +29,35 @@ from vetanco.clientes.schemas import ClienteCreate
 from vetanco.db import utcnow
 from vetanco.schemas import Input, Pagination, Success
 
-TIPOS_CLASIFICADOS = (TipoCaso.reclamo, TipoCaso.queja, TipoCaso.comentario)
+CASO_CREATE_EXAMPLE: dict[str, Any] = {
+    "tipo_usuario_registro": "colaborador_vetanco",
+    "colaborador_id": "3f1c2d4e-5a6b-4c7d-8e9f-0a1b2c3d4e5f",
+    "cliente": {
+        "nombre_apellido": "Juan Pérez",
+        "razon_social": "Agropecuaria Los Pinos SA",
+        "cuit": "30-12345678-1",
+        "direccion": "Av. Rivadavia 1234, CABA",
+        "telefono": "11-5555-1234",
+        "email": "juan@ejemplo.com",
+    },
+    "producto": {
+        "nombre_producto": "Vetancilina 100ml",
+        "presentacion": "Frasco",
+        "numero_lote": "ABC123",
+        "fecha_vencimiento": "2026-12-31",
+        "estado_producto": "usado",
+        "cantidad_afectada": 10,
+        "unidad_medida": "frascos",
+    },
+    "descripcion": {
+        "que_sucedio": "Intoxicación en bovinos",
+        "donde_ocurrio": "Establecimiento Las Rosas",
+        "cuando_ocurrio": "2025-10-17T14:00:00Z",
+        "descripcion_libre": "Informe veterinario adjunto",
+    },
+    "numero_remito": "0001-00012345",
+    "canal": "telefono",
+}
 
 
 class ProductoIn(Input):
@@ -102,6 +138,8 @@ class ClasificacionIn(Input):
 
 
 class CasoCreate(ClasificacionIn):
+    model_config = ConfigDict(json_schema_extra={"examples": [CASO_CREATE_EXAMPLE]})
+
     tipo_usuario_registro: TipoUsuarioRegistro | None = Field(
         default=None, examples=["colaborador_vetanco"]
     )
@@ -277,6 +315,21 @@ class CasoCreado(Success):
 
 
 class CasoClasificar(ClasificacionIn):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "tipo_caso": "reclamo",
+                    "criticidad": "critico",
+                    "justificacion": "justificado",
+                    "motivo": "Análisis de laboratorio confirmó contaminación del lote",
+                    "evidencias": "Informe Lab-2025-456",
+                    "clasificado_por": "3f1c2d4e-5a6b-4c7d-8e9f-0a1b2c3d4e5f",
+                }
+            ]
+        }
+    )
+
     tipo_caso: TipoCaso = Field(examples=["reclamo"])
     motivo: str | None = Field(
         default=None,
@@ -306,6 +359,19 @@ class ClasificacionResponse(Success):
 
 
 class CasoEstadoUpdate(Input):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "estado": "resuelto",
+                    "resolucion": "Se reemplazó el lote completo y se compensó al cliente",
+                    "acciones_correctivas": "Revisión de proceso de control de calidad",
+                    "acciones_preventivas": "Implementación de double-check en llenado",
+                }
+            ]
+        }
+    )
+
     estado: Estado = Field(examples=["resuelto"])
     resolucion: str | None = Field(
         default=None,

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from vetanco.casos.schemas import InvestigacionResumen
 from vetanco.schemas import Input, Success
@@ -22,6 +22,20 @@ class InvestigacionCreate(Input):
 
 
 class InvestigacionUpdate(Input):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "hallazgos": "Se detectó contaminación en el lote ABC123",
+                    "evidencia_recolectada": "Muestras enviadas a laboratorio externo",
+                    "analisis_laboratorio": "Informe Lab-2025-456 confirma contaminación",
+                    "causa_raiz": "Falla en limpieza de tanque de mezclado",
+                    "acciones_correctivas": "Limpieza profunda y recalibración de equipos",
+                }
+            ]
+        }
+    )
+
     hallazgos: str | None = Field(
         default=None, max_length=20_000, examples=["Se detectó contaminación en el lote ABC123"]
     )
