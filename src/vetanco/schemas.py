@@ -6,7 +6,7 @@ import math
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PlainValidator, WithJsonSchema
 
 
 class Input(BaseModel):
@@ -37,9 +37,36 @@ class Success(BaseModel):
 
 Page = Annotated[int, Field(ge=1, le=1_000_000, description="Número de página (desde 1).")]
 Limit = Annotated[int, Field(ge=1, le=100, description="Elementos por página (máximo 100).")]
+
+
+def parse_fecha(value: object) -> date | datetime:
+    """A bare date means the whole day; anything with a time is an exact instant (UTC if naive)."""
+    if isinstance(value, datetime):
+        return _aware(value) or value
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str):
+        raise ValueError("fecha inválida: usá ISO 8601, p. ej. 2025-10-18 o 2025-10-18T10:00:00Z")
+    text = value.strip()
+    try:
+        if len(text) == 10:
+            return date.fromisoformat(text)
+        parsed = _aware(datetime.fromisoformat(text))
+    except ValueError as exc:
+        raise ValueError(
+            "fecha inválida: usá ISO 8601, p. ej. 2025-10-18 o 2025-10-18T10:00:00Z"
+        ) from exc
+    assert parsed is not None
+    return parsed
+
+
 FechaFiltro = Annotated[
     date | datetime,
-    Field(description="Fecha ISO (`2025-10-18`) o fecha y hora ISO (`2025-10-18T10:00:00Z`)."),
+    PlainValidator(parse_fecha),
+    WithJsonSchema({"type": "string", "examples": ["2025-10-18", "2025-10-18T10:00:00Z"]}),
+    Field(
+        description="Fecha ISO (`2025-10-18`, el día entero) o fecha y hora ISO (`2025-10-18T10:00:00Z`)."
+    ),
 ]
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
     HttpUrl,
+    PlainSerializer,
     ValidationInfo,
     field_validator,
     model_validator,
@@ -235,13 +236,18 @@ class ColaboradorResumen(BaseModel):
     cargo: str = Field(examples=["Asesora de Ventas"])
 
 
+def _whole_as_int(value: float | None) -> float | int | None:
+    """10.0 leaves as 10, as the spec shows it; 2.5 stays 2.5."""
+    return int(value) if value is not None and float(value).is_integer() else value
+
+
 class ProductoRead(BaseModel):
     nombre_producto: str
     presentacion: str | None
     numero_lote: str | None
     fecha_vencimiento: date | None
     estado_producto: str | None
-    cantidad_afectada: float | None
+    cantidad_afectada: Annotated[float | None, PlainSerializer(_whole_as_int)]
     unidad_medida: str | None
 
 

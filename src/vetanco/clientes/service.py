@@ -60,10 +60,13 @@ def buscar_clientes(
             cuit = normalizar_cuit(cuit)
         except ValueError as exc:
             raise ValidationFailed.field(["query", "cuit"], str(exc)) from exc
+    digitos = solo_digitos(telefono)
+    if telefono is not None and not digitos:
+        raise ValidationFailed.field(["query", "telefono"], "el teléfono debe tener dígitos")
     rows, total = repository.search(
         session,
         cuit=cuit,
-        telefono_digitos=solo_digitos(telefono),
+        telefono_digitos=digitos,
         texto=fold(search) if search else None,
         offset=(page - 1) * limit,
         limit=limit,
