@@ -89,6 +89,9 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
         database_url=database_url,
         storage_dir=tmp_path / "storage",
         rate_limit="100000/minute",
+        worker_enabled=False,
+        webhook_allow_private=True,
+        webhook_retry_schedule="0.05,0.1,0.2",
     )
 
 

@@ -21,6 +21,8 @@ from vetanco.estadisticas.routes import router as estadisticas_router
 from vetanco.investigaciones.routes import router as investigaciones_router
 from vetanco.middleware import BodySizeLimit, ResponseHeadersFromState
 from vetanco.ratelimit import RateLimiter
+from vetanco.webhooks.routes import router as webhooks_router
+from vetanco.webhooks.tasks import DispatcherThread
 
 DESCRIPTION = """
 API REST de **Vetanco Reclamos**: casos (reclamos, quejas y comentarios), clientes,
@@ -35,8 +37,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        yield
-        db.dispose()
+        worker = DispatcherThread(db, settings) if settings.worker_enabled else None
+        if worker:
+            worker.start()
+        try:
+            yield
+        finally:
+            if worker:
+                worker.shutdown()
+            db.dispose()
 
     app = FastAPI(
         title="Vetanco Reclamos API",
@@ -57,6 +66,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         estadisticas_router,
         colaboradores_router,
         api_keys_router,
+        webhooks_router,
     ):
         app.include_router(router)
 

@@ -20,10 +20,12 @@ db_app = typer.Typer(help="Base de datos", no_args_is_help=True)
 apikey_app = typer.Typer(help="API keys", no_args_is_help=True)
 colaborador_app = typer.Typer(help="Colaboradores de Vetanco", no_args_is_help=True)
 audit_app = typer.Typer(help="Auditoría", no_args_is_help=True)
+webhook_app = typer.Typer(help="Webhooks salientes", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(apikey_app, name="apikey")
 app.add_typer(colaborador_app, name="colaborador")
 app.add_typer(audit_app, name="audit")
+app.add_typer(webhook_app, name="webhook")
 
 console = Console()
 err = Console(stderr=True)
@@ -176,6 +178,103 @@ def audit_verify() -> None:
         err.print(f"{len(problemas)} problema(s) en {checked} entradas.")
         raise typer.Exit(1)
     console.print(f"[green]✓[/green] Historial íntegro: {checked} entradas verificadas.")
+
+
+@app.command()
+def worker() -> None:
+    """Corre sólo el despachador de webhooks (se pueden correr varios contra PostgreSQL)."""
+    import signal
+    import threading
+
+    from vetanco.observability import configure_logging
+    from vetanco.webhooks.tasks import Dispatcher
+    from vetanco.webhooks.wake import wake_dispatcher
+
+    settings = get_settings()
+    configure_logging(level=settings.log_level, json=settings.log_json)
+    stop = threading.Event()
+
+    def _stop(*_: object) -> None:
+        stop.set()
+        wake_dispatcher()
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    database = _database()
+    dispatcher = Dispatcher(database, settings)
+    console.print("Despachador de webhooks en marcha (Ctrl+C para salir).")
+    try:
+        dispatcher.run_forever(stop)
+    finally:
+        dispatcher.close()
+        database.dispose()
+
+
+@webhook_app.command("add")
+def webhook_add(
+    url: str,
+    events: Annotated[
+        list[str], typer.Option("--events", help="Evento (repetible) o * para todos")
+    ],
+    description: Annotated[str | None, typer.Option()] = None,
+) -> None:
+    """Suscribe URL; imprime el secreto de firma (una sola vez) en la última línea."""
+    from pydantic import ValidationError
+
+    from vetanco.errors import ValidationFailed, validation_details
+    from vetanco.webhooks.schemas import WebhookCreate
+    from vetanco.webhooks.service import crear_endpoint
+
+    names = [e.strip() for item in events for e in item.split(",") if e.strip()]
+    try:
+        data = WebhookCreate(url=url, events=names, description=description)
+    except ValidationError as exc:
+        _fail(ValidationFailed(details=validation_details(exc.errors())))
+    database = _database()
+    try:
+        with database.transaction() as session:
+            endpoint, secret = crear_endpoint(
+                session, data=data, allow_private=get_settings().webhook_allow_private
+            )
+            endpoint_id = str(endpoint.id)
+    except VetancoError as exc:
+        _fail(exc)
+    console.print(f"Webhook {endpoint_id} → {url} ({', '.join(data.events)}). Secreto:")
+    print(secret)
+
+
+@webhook_app.command("list")
+def webhook_list() -> None:
+    """Lista las suscripciones (nunca el secreto)."""
+    from vetanco.webhooks.service import listar_endpoints
+
+    database = _database()
+    with database.transaction(write=False) as session:
+        table = Table("id", "url", "eventos", "habilitado")
+        for e in listar_endpoints(session):
+            table.add_row(str(e.id), e.url, ", ".join(e.events), "sí" if e.enabled else "no")
+    console.print(table)
+
+
+@webhook_app.command("remove")
+def webhook_remove(endpoint_id: str) -> None:
+    """Elimina una suscripción por id."""
+    import uuid
+
+    from vetanco.webhooks.service import eliminar_endpoint
+
+    try:
+        parsed = uuid.UUID(endpoint_id)
+    except ValueError:
+        err.print("[red]Error:[/red] el id debe ser un UUID")
+        raise typer.Exit(1) from None
+    database = _database()
+    try:
+        with database.transaction() as session:
+            eliminar_endpoint(session, endpoint_id=parsed)
+    except VetancoError as exc:
+        _fail(exc)
+    console.print(f"Webhook {endpoint_id} eliminado.")
 
 
 if __name__ == "__main__":

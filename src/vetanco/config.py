@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -24,6 +24,33 @@ class Settings(BaseSettings):
     log_json: bool = False
     host: str = "127.0.0.1"
     port: int = 3000
+    worker_enabled: bool = True
+    worker_poll_interval: float = Field(default=0.5, gt=0)
+    worker_concurrency: int = Field(default=8, ge=1, le=64)
+    webhook_retry_schedule: str = "5,300,1800,7200,18000,36000,36000"
+    webhook_disable_after: float = Field(default=5 * 24 * 3600, gt=0)
+    webhook_timeout: float = Field(default=10.0, gt=0)
+    webhook_allow_private: bool = False
+    webhook_lease_seconds: float | None = Field(
+        default=None,
+        gt=0,
+        description="Cuánto reserva un worker una entrega (por defecto timeout + 30 s)",
+    )
+
+    @field_validator("webhook_retry_schedule")
+    @classmethod
+    def _schedule(cls, value: str) -> str:
+        try:
+            delays = [float(part) for part in value.split(",") if part.strip()]
+        except ValueError as exc:
+            raise ValueError("usá segundos separados por comas, p. ej. 5,300,1800") from exc
+        if not delays or any(d < 0 for d in delays):
+            raise ValueError("el calendario de reintentos necesita al menos un valor no negativo")
+        return value
+
+    @property
+    def retry_delays(self) -> list[float]:
+        return [float(part) for part in self.webhook_retry_schedule.split(",") if part.strip()]
 
 
 @lru_cache

@@ -14,6 +14,7 @@ from vetanco.clientes.models import Cliente
 from vetanco.colaboradores.models import Colaborador
 from vetanco.db import Base
 from vetanco.investigaciones.models import Investigacion
+from vetanco.webhooks.models import OutboxEvent, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "Adjunto",
@@ -26,6 +27,10 @@ __all__ = [
     "HistorialCaso",
     "IdempotencyRecord",
     "Investigacion",
+    "OutboxEvent",
     "ProductoAfectado",
     "SecuenciaCaso",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEndpoint",
 ]

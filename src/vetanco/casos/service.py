@@ -28,6 +28,8 @@ from vetanco.colaboradores.service import exigir_colaborador
 from vetanco.db import utcnow
 from vetanco.errors import Conflict, NotFound, ValidationFailed
 from vetanco.text import fingerprint, fold
+from vetanco.webhooks.events import Evento
+from vetanco.webhooks.service import emitir
 
 CRITICIDADES_CON_INVESTIGACION = (Criticidad.critico.value, Criticidad.mayor.value)
 
@@ -158,6 +160,19 @@ def crear_caso(session: Session, *, data: CasoCreate, actor: str) -> Caso:
             },
         ),
     )
+    emitir(
+        session,
+        evento=Evento.caso_creado,
+        clave=caso.numero_caso,
+        data={
+            "numero_caso": caso.numero_caso,
+            "tipo_caso": caso.tipo_caso,
+            "criticidad": caso.criticidad,
+            "estado": caso.estado,
+            "canal": caso.canal,
+            "created_at": caso.created_at,
+        },
+    )
     session.refresh(caso)
     return caso
 
@@ -278,6 +293,18 @@ def clasificar(
         motivo=data.motivo,
         colaborador_id=data.clasificado_por,
     )
+    emitir(
+        session,
+        evento=Evento.caso_clasificado,
+        clave=caso.numero_caso,
+        data={
+            "numero_caso": caso.numero_caso,
+            "tipo_caso_anterior": antes["tipo_caso"],
+            "tipo_caso_nuevo": caso.tipo_caso,
+            "criticidad": caso.criticidad,
+            "justificacion": caso.justificacion,
+        },
+    )
     return caso, registro
 
 
@@ -322,7 +349,29 @@ def cambiar_estado(
         cambios=historial.diff(antes, _snapshot(caso, *campos)),
         motivo=data.motivo,
     )
+    emitir_cambio_de_estado(session, caso=caso, anterior=actual.value)
     return caso
+
+
+def emitir_cambio_de_estado(session: Session, *, caso: Caso, anterior: str) -> None:
+    """caso.estado_actualizado always; caso.resuelto / caso.cerrado too when that is the new state."""
+    numero = caso.numero_caso
+    emitir(
+        session,
+        evento=Evento.caso_estado_actualizado,
+        clave=numero,
+        data={"numero_caso": numero, "estado_anterior": anterior, "estado_nuevo": caso.estado},
+    )
+    if caso.estado == Estado.resuelto.value:
+        data = {
+            "numero_caso": numero,
+            "resolucion": caso.resolucion,
+            "acciones_correctivas": caso.acciones_correctivas,
+            "acciones_preventivas": caso.acciones_preventivas,
+        }
+        emitir(session, evento=Evento.caso_resuelto, clave=numero, data=data)
+    elif caso.estado == Estado.cerrado.value:
+        emitir(session, evento=Evento.caso_cerrado, clave=numero, data={"numero_caso": numero})
 
 
 def _exigir_resoluble(caso: Caso, data: CasoEstadoUpdate) -> None:

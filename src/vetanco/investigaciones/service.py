@@ -21,6 +21,8 @@ from vetanco.investigaciones.schemas import (
     InvestigacionCreate,
     InvestigacionUpdate,
 )
+from vetanco.webhooks.events import Evento
+from vetanco.webhooks.service import emitir
 
 CAMPOS = (
     "hallazgos",
@@ -67,6 +69,7 @@ def iniciar(
         "investigacion": {"antes": None, "despues": str(inv.id)},
         "investigador": {"antes": None, "despues": investigador.nombre},
     }
+    estado_anterior = caso.estado
     if caso.estado == Estado.nuevo.value:
         cambios["estado"] = {"antes": caso.estado, "despues": Estado.en_investigacion.value}
         caso.estado = Estado.en_investigacion.value
@@ -81,6 +84,20 @@ def iniciar(
         cambios=cambios,
         colaborador_id=investigador.id,
     )
+    emitir(
+        session,
+        evento=Evento.investigacion_iniciada,
+        clave=caso.numero_caso,
+        data={
+            "numero_caso": caso.numero_caso,
+            "investigacion_id": inv.id,
+            "investigador": investigador.nombre,
+            "fecha_inicio": inv.fecha_inicio,
+            "estado": inv.estado,
+        },
+    )
+    if caso.estado != estado_anterior:
+        casos_service.emitir_cambio_de_estado(session, caso=caso, anterior=estado_anterior)
     session.refresh(inv)
     return inv
 
@@ -141,5 +158,17 @@ def actualizar(
         actor=actor,
         cambios={f"investigacion.{k}": v for k, v in cambios.items()},
         colaborador_id=inv.investigador_id,
+    )
+    emitir(
+        session,
+        evento=Evento.investigacion_actualizada,
+        clave=caso.numero_caso,
+        data={
+            "numero_caso": caso.numero_caso,
+            "investigacion_id": inv.id,
+            "estado": inv.estado,
+            "campos_actualizados": sorted(cambios),
+            "causa_raiz": inv.causa_raiz,
+        },
     )
     return inv

@@ -1,0 +1,20 @@
+"""Outgoing event names; the spec's three plus the ones a case's life needs."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Evento(StrEnum):
+    caso_creado = "caso.creado"
+    caso_clasificado = "caso.clasificado"
+    caso_estado_actualizado = "caso.estado_actualizado"
+    caso_resuelto = "caso.resuelto"
+    caso_cerrado = "caso.cerrado"
+    investigacion_iniciada = "investigacion.iniciada"
+    investigacion_actualizada = "investigacion.actualizada"
+    ping = "ping"
+
+
+SUSCRIBIBLES = frozenset(e.value for e in Evento if e is not Evento.ping)
+TODOS = "*"

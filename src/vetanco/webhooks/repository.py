@@ -1,0 +1,91 @@
+"""Webhook queries, including the claim of due deliveries (SKIP LOCKED on PostgreSQL)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import exists, func, or_, select, update
+from sqlalchemy.orm import Session, aliased
+
+from vetanco.webhooks.models import OutboxEvent, WebhookDelivery, WebhookEndpoint
+
+
+def endpoints(session: Session, *, enabled_only: bool = False) -> list[WebhookEndpoint]:
+    stmt = select(WebhookEndpoint).order_by(WebhookEndpoint.created_at)
+    if enabled_only:
+        stmt = stmt.where(WebhookEndpoint.enabled.is_(True))
+    return list(session.scalars(stmt))
+
+
+def endpoint(session: Session, endpoint_id: uuid.UUID) -> WebhookEndpoint | None:
+    return session.get(WebhookEndpoint, endpoint_id)
+
+
+def delivery(session: Session, *, endpoint_id: uuid.UUID, public_id: str) -> WebhookDelivery | None:
+    stmt = select(WebhookDelivery).where(
+        WebhookDelivery.endpoint_id == endpoint_id, WebhookDelivery.public_id == public_id
+    )
+    return session.scalars(stmt).first()
+
+
+def deliveries(
+    session: Session, *, endpoint_id: uuid.UUID, estado: str | None, offset: int, limit: int
+) -> tuple[list[WebhookDelivery], int]:
+    stmt = select(WebhookDelivery).where(WebhookDelivery.endpoint_id == endpoint_id)
+    if estado:
+        stmt = stmt.where(WebhookDelivery.estado == estado)
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    rows = session.scalars(stmt.order_by(WebhookDelivery.id.desc()).offset(offset).limit(limit))
+    return list(rows.unique()), total
+
+
+def events_since(session: Session, *, desde: datetime) -> list[OutboxEvent]:
+    stmt = (
+        select(OutboxEvent).where(OutboxEvent.created_at >= desde).order_by(OutboxEvent.created_at)
+    )
+    return list(session.scalars(stmt))
+
+
+def deliveries_for_events(
+    session: Session, *, endpoint_id: uuid.UUID, event_ids: list[uuid.UUID]
+) -> dict[uuid.UUID, WebhookDelivery]:
+    if not event_ids:
+        return {}
+    stmt = select(WebhookDelivery).where(
+        WebhookDelivery.endpoint_id == endpoint_id, WebhookDelivery.event_id.in_(event_ids)
+    )
+    return {d.event_id: d for d in session.scalars(stmt).unique()}
+
+
+def claim_due(session: Session, *, now: datetime, lease_until: datetime, limit: int) -> list[int]:
+    """Due deliveries whose earlier siblings (same endpoint and case) are done, leased to us."""
+    older = aliased(WebhookDelivery)
+    blocked_by_older = exists().where(
+        older.endpoint_id == WebhookDelivery.endpoint_id,
+        older.ordering_key == WebhookDelivery.ordering_key,
+        older.estado == "pendiente",
+        older.id < WebhookDelivery.id,
+    )
+    stmt = (
+        select(WebhookDelivery.id)
+        .join(WebhookEndpoint, WebhookEndpoint.id == WebhookDelivery.endpoint_id)
+        .where(
+            WebhookDelivery.estado == "pendiente",
+            WebhookDelivery.next_attempt_at <= now,
+            or_(WebhookDelivery.lease_until.is_(None), WebhookDelivery.lease_until < now),
+            WebhookEndpoint.enabled.is_(True),
+            ~blocked_by_older,
+        )
+        .order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id)
+        .limit(limit)
+        .with_for_update(of=WebhookDelivery, skip_locked=True)
+    )
+    ids = list(session.scalars(stmt))
+    if ids:
+        session.execute(
+            update(WebhookDelivery)
+            .where(WebhookDelivery.id.in_(ids))
+            .values(lease_until=lease_until)
+        )
+    return ids

@@ -1,0 +1,261 @@
+"""The delivery worker: claims due deliveries, signs and posts them, records every attempt."""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.utils import parsedate_to_datetime
+
+import httpx
+import structlog
+from sqlalchemy.orm import Session
+
+from vetanco.config import Settings
+from vetanco.db import Database, utcnow
+from vetanco.net import UnsafeURL, check_url
+from vetanco.webhooks import repository, signing
+from vetanco.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from vetanco.webhooks.wake import wait_for_work, wake_dispatcher
+
+log = structlog.get_logger(__name__)
+
+EXCERPT_BYTES = 1024
+MAX_RETRY_AFTER = 24 * 3600.0
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    delivery_id: int
+    public_id: str
+    endpoint_id: str
+    url: str
+    secrets: tuple[str, ...]
+    event: str
+    payload: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    status_code: int | None
+    latency_ms: float
+    excerpt: str | None
+    error: str | None
+    retry_after: float | None
+
+    @property
+    def ok(self) -> bool:
+        return self.status_code is not None and 200 <= self.status_code < 300
+
+
+def _retry_after(value: str | None, now: datetime) -> float | None:
+    if not value:
+        return None
+    try:
+        return min(max(float(value), 0.0), MAX_RETRY_AFTER)
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return min(max((when - now).total_seconds(), 0.0), MAX_RETRY_AFTER)
+
+
+class Dispatcher:
+    """Safe to run in several processes: claims are leased rows, taken with SKIP LOCKED on PostgreSQL."""
+
+    def __init__(
+        self,
+        db: Database,
+        settings: Settings,
+        *,
+        client: httpx.Client | None = None,
+        batch_size: int = 50,
+    ) -> None:
+        self.db = db
+        self.settings = settings
+        self.batch_size = batch_size
+        self.client = client or httpx.Client(
+            timeout=settings.webhook_timeout, follow_redirects=False
+        )
+        self.pool = ThreadPoolExecutor(
+            max_workers=settings.worker_concurrency, thread_name_prefix="webhook"
+        )
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True)
+        self.client.close()
+
+    def run_once(self) -> int:
+        now = utcnow()
+        lease = self.settings.webhook_lease_seconds or self.settings.webhook_timeout + 30
+        lease_until = now + timedelta(seconds=lease)
+        with self.db.transaction() as session:
+            ids = repository.claim_due(
+                session, now=now, lease_until=lease_until, limit=self.batch_size
+            )
+            found = [self._job(session, delivery_id, now) for delivery_id in ids]
+        jobs = [j for j in found if j is not None]
+        if not jobs:
+            return 0
+        outcomes = list(self.pool.map(self._send, jobs))
+        with self.db.transaction() as session:
+            for job, outcome in zip(jobs, outcomes, strict=True):
+                self._record(session, job, outcome)
+        return len(jobs)
+
+    def run_forever(self, stop: threading.Event) -> None:
+        while not stop.is_set():
+            try:
+                processed = self.run_once()
+            except Exception:
+                log.exception("webhook_dispatcher_error")
+                processed = 0
+                time.sleep(self.settings.worker_poll_interval)
+            if processed == 0:
+                wait_for_work(self.settings.worker_poll_interval)
+
+    def _job(self, session: Session, delivery_id: int, now: datetime) -> Job | None:
+        delivery = session.get(WebhookDelivery, delivery_id)
+        if delivery is None:
+            return None
+        endpoint = session.get(WebhookEndpoint, delivery.endpoint_id)
+        if endpoint is None:
+            return None
+        secrets_ = [endpoint.secret]
+        if endpoint.previous_secret and (endpoint.previous_secret_expires_at or now) > now:
+            secrets_.append(endpoint.previous_secret)
+        return Job(
+            delivery_id=delivery.id,
+            public_id=delivery.public_id,
+            endpoint_id=str(endpoint.id),
+            url=endpoint.url,
+            secrets=tuple(secrets_),
+            event=delivery.event.event,
+            payload=delivery.event.payload.encode(),
+        )
+
+    def _send(self, job: Job) -> Outcome:
+        if not self.settings.webhook_allow_private:
+            try:
+                check_url(job.url)
+            except UnsafeURL as exc:
+                return Outcome(None, 0.0, None, f"destino bloqueado: {exc}", None)
+        now = utcnow()
+        headers = signing.headers(
+            msg_id=job.public_id,
+            event=job.event,
+            timestamp=now,
+            body=job.payload,
+            secrets_=job.secrets,
+        )
+        started = time.perf_counter()
+        try:
+            with self.client.stream(
+                "POST", job.url, content=job.payload, headers=headers
+            ) as response:
+                excerpt = b""
+                for chunk in response.iter_bytes():
+                    excerpt += chunk
+                    if len(excerpt) >= EXCERPT_BYTES:
+                        break
+                latency = (time.perf_counter() - started) * 1000
+                retry_after = None
+                if response.status_code in (429, 503):
+                    retry_after = _retry_after(response.headers.get("retry-after"), now)
+                text = excerpt[:EXCERPT_BYTES].decode("utf-8", errors="replace")
+                return Outcome(response.status_code, latency, text, None, retry_after)
+        except httpx.TimeoutException:
+            return Outcome(None, (time.perf_counter() - started) * 1000, None, "timeout", None)
+        except httpx.HTTPError as exc:
+            error = f"error de conexión: {type(exc).__name__}"
+            return Outcome(None, (time.perf_counter() - started) * 1000, None, error, None)
+
+    def _record(self, session: Session, job: Job, outcome: Outcome) -> None:
+        delivery = session.get(
+            WebhookDelivery, job.delivery_id, with_for_update={"of": WebhookDelivery}
+        )
+        if delivery is None:
+            return
+        endpoint = session.get(WebhookEndpoint, delivery.endpoint_id)
+        now = utcnow()
+        session.add(
+            WebhookAttempt(
+                delivery_id=delivery.id,
+                created_at=now,
+                status_code=outcome.status_code,
+                latency_ms=round(outcome.latency_ms, 2),
+                response_excerpt=outcome.excerpt,
+                error=outcome.error,
+            )
+        )
+        delivery.attempt_count += 1
+        delivery.last_status_code = outcome.status_code
+        delivery.last_error = outcome.error
+        delivery.lease_until = None
+        if outcome.ok:
+            delivery.estado = "entregada"
+            delivery.delivered_at = now
+            if endpoint is not None:
+                endpoint.failing_since = None
+            return
+        delivery.retry_count += 1
+        delays = self.settings.retry_delays
+        if delivery.retry_count > len(delays):
+            delivery.estado = "fallida"
+            log.warning("webhook_delivery_failed", entrega=job.public_id, endpoint=job.endpoint_id)
+        else:
+            delay = delays[delivery.retry_count - 1] * random.uniform(0.9, 1.1)
+            if outcome.retry_after is not None:
+                delay = max(delay, outcome.retry_after)
+            delivery.next_attempt_at = now + timedelta(seconds=delay)
+        if endpoint is not None:
+            self._track_failure(endpoint, now)
+
+    def _track_failure(self, endpoint: WebhookEndpoint, now: datetime) -> None:
+        endpoint.failing_since = endpoint.failing_since or now
+        if (
+            endpoint.enabled
+            and (now - endpoint.failing_since).total_seconds()
+            >= self.settings.webhook_disable_after
+        ):
+            endpoint.enabled = False
+            endpoint.disabled_reason = f"falla continua desde {endpoint.failing_since.isoformat()}"
+            endpoint.updated_at = now
+            log.error(
+                "ALERTA webhook_endpoint_disabled",
+                endpoint=str(endpoint.id),
+                url=endpoint.url,
+                failing_since=endpoint.failing_since.isoformat(),
+            )
+
+
+class DispatcherThread:
+    """The in-process worker of `vetanco serve`."""
+
+    def __init__(self, db: Database, settings: Settings) -> None:
+        self.dispatcher = Dispatcher(db, settings)
+        self.stop = threading.Event()
+        self.thread = threading.Thread(
+            target=self.dispatcher.run_forever,
+            args=(self.stop,),
+            name="webhook-dispatcher",
+            daemon=True,
+        )
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def shutdown(self) -> None:
+        self.stop.set()
+        wake_dispatcher()
+        self.thread.join(timeout=self.settings_timeout)
+        self.dispatcher.close()
+
+    @property
+    def settings_timeout(self) -> float:
+        return self.dispatcher.settings.webhook_timeout + 5
