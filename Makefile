@@ -16,8 +16,8 @@ test: install
 	./scripts/with-test-services $(UV) run --frozen pytest $(PYTEST_ARGS)
 
 lint: install
-	$(UV) run --frozen ruff check src tests
-	$(UV) run --frozen ruff format --check src tests
+	$(UV) run --frozen ruff check src tests bench
+	$(UV) run --frozen ruff format --check src tests bench
 	$(UV) run --frozen mypy
 
 format: install

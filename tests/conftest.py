@@ -41,14 +41,14 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def postgres_url(worker_id: str) -> Iterator[str]:
+def postgres_url() -> Iterator[str]:
     if not PG_ADMIN_URL:
         if os.environ.get("CI"):
             pytest.fail(
                 "VETANCO_TEST_POSTGRES_URL no está definida: la pata PostgreSQL es obligatoria en CI"
             )
         pytest.skip("PostgreSQL no configurado (definí VETANCO_TEST_POSTGRES_URL)")
-    name = f"vetanco_test_{worker_id}_{os.getpid()}"
+    name = f"vetanco_test_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_{os.getpid()}"
     admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

@@ -35,6 +35,19 @@ def _database() -> Database:
     return Database(get_settings().database_url)
 
 
+def _print_rows(headers: list[str], rows: list[list[str]]) -> None:
+    """A Rich table on a terminal; tab-separated lines when piped, so scripts can parse it."""
+    if console.is_terminal:
+        table = Table(*headers)
+        for row in rows:
+            table.add_row(*row)
+        console.print(table)
+        return
+    print("\t".join(headers))
+    for row in rows:
+        print("\t".join(row))
+
+
 def _fail(exc: VetancoError) -> None:
     err.print(f"[red]Error:[/red] {exc.message}")
     for detail in exc.details:
@@ -113,17 +126,17 @@ def apikey_list() -> None:
     """Lista las API keys (nunca el secreto)."""
     database = _database()
     with database.transaction(write=False) as session:
-        keys = auth_service.list_keys(session)
-        table = Table("nombre", "rol", "prefijo", "creada", "revocada")
-        for k in keys:
-            table.add_row(
+        rows = [
+            [
                 k.name,
                 k.role,
                 k.prefix + "…",
                 k.created_at.isoformat(timespec="seconds"),
                 k.revoked_at.isoformat(timespec="seconds") if k.revoked_at else "",
-            )
-    console.print(table)
+            ]
+            for k in auth_service.list_keys(session)
+        ]
+    _print_rows(["nombre", "rol", "prefijo", "creada", "revocada"], rows)
 
 
 @apikey_app.command("revoke")
@@ -250,10 +263,11 @@ def webhook_list() -> None:
 
     database = _database()
     with database.transaction(write=False) as session:
-        table = Table("id", "url", "eventos", "habilitado")
-        for e in listar_endpoints(session):
-            table.add_row(str(e.id), e.url, ", ".join(e.events), "sí" if e.enabled else "no")
-    console.print(table)
+        rows = [
+            [str(e.id), e.url, ",".join(e.events), "sí" if e.enabled else "no"]
+            for e in listar_endpoints(session)
+        ]
+    _print_rows(["id", "url", "eventos", "habilitado"], rows)
 
 
 @webhook_app.command("remove")

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 
 from sqlalchemy import exists, func, or_, select, update
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session, aliased, lazyload
 
 from vetanco.webhooks.models import OutboxEvent, WebhookDelivery, WebhookEndpoint
 
@@ -58,7 +58,9 @@ def deliveries_for_events(
     return {d.event_id: d for d in session.scalars(stmt).unique()}
 
 
-def claim_due(session: Session, *, now: datetime, lease_until: datetime, limit: int) -> list[int]:
+def claim_due(
+    session: Session, *, now: datetime, lease_until: datetime, limit: int
+) -> list[WebhookDelivery]:
     """Due deliveries whose earlier siblings (same endpoint and case) are done, leased to us."""
     older = aliased(WebhookDelivery)
     blocked_by_older = exists().where(
@@ -68,7 +70,7 @@ def claim_due(session: Session, *, now: datetime, lease_until: datetime, limit: 
         older.id < WebhookDelivery.id,
     )
     stmt = (
-        select(WebhookDelivery.id)
+        select(WebhookDelivery)
         .join(WebhookEndpoint, WebhookEndpoint.id == WebhookDelivery.endpoint_id)
         .where(
             WebhookDelivery.estado == "pendiente",
@@ -81,11 +83,29 @@ def claim_due(session: Session, *, now: datetime, lease_until: datetime, limit: 
         .limit(limit)
         .with_for_update(of=WebhookDelivery, skip_locked=True)
     )
-    ids = list(session.scalars(stmt))
-    if ids:
+    rows = list(session.scalars(stmt).unique())
+    if rows:
         session.execute(
             update(WebhookDelivery)
-            .where(WebhookDelivery.id.in_(ids))
+            .where(WebhookDelivery.id.in_([d.id for d in rows]))
             .values(lease_until=lease_until)
         )
-    return ids
+    return rows
+
+
+def endpoints_by_id(session: Session, ids: set[uuid.UUID]) -> dict[uuid.UUID, WebhookEndpoint]:
+    if not ids:
+        return {}
+    return {
+        e.id: e for e in session.scalars(select(WebhookEndpoint).where(WebhookEndpoint.id.in_(ids)))
+    }
+
+
+def lock_deliveries(session: Session, ids: list[int]) -> dict[int, WebhookDelivery]:
+    stmt = (
+        select(WebhookDelivery)
+        .options(lazyload(WebhookDelivery.event), lazyload(WebhookDelivery.attempts))
+        .where(WebhookDelivery.id.in_(ids))
+        .with_for_update(of=WebhookDelivery)
+    )
+    return {d.id: d for d in session.scalars(stmt)}

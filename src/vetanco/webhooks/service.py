@@ -116,17 +116,22 @@ def _subscribed(endpoint: WebhookEndpoint, event: str) -> bool:
     return TODOS in endpoint.events or event in endpoint.events
 
 
-def emitir(session: Session, *, evento: Evento, data: dict[str, Any], clave: str) -> OutboxEvent:
-    """Writes the event and its deliveries in the caller's transaction: both commit or neither."""
-    now = utcnow()
+def _new_event(evento: Evento, data: dict[str, Any], clave: str, now: datetime) -> OutboxEvent:
+    """The body is serialised once, so every retry sends the very same bytes."""
     body = {"event": evento.value, "timestamp": now, "data": data}
-    event = OutboxEvent(
+    return OutboxEvent(
         id=uuid.uuid4(),
         event=evento.value,
         ordering_key=clave,
         payload=json.dumps(body, ensure_ascii=False, separators=(",", ":"), default=_json_default),
         created_at=now,
     )
+
+
+def emitir(session: Session, *, evento: Evento, data: dict[str, Any], clave: str) -> OutboxEvent:
+    """Writes the event and its deliveries in the caller's transaction: both commit or neither."""
+    now = utcnow()
+    event = _new_event(evento, data, clave, now)
     session.add(event)
     targets = [
         e for e in repository.endpoints(session, enabled_only=True) if _subscribed(e, evento.value)
@@ -154,14 +159,7 @@ def _delivery(endpoint_id: uuid.UUID, event: OutboxEvent, now: datetime) -> Webh
 def ping(session: Session, *, endpoint_id: uuid.UUID) -> WebhookDelivery:
     endpoint = obtener_endpoint(session, endpoint_id=endpoint_id)
     now = utcnow()
-    body = {"event": Evento.ping.value, "timestamp": now, "data": {"webhook_id": str(endpoint.id)}}
-    event = OutboxEvent(
-        id=uuid.uuid4(),
-        event=Evento.ping.value,
-        ordering_key=f"ping:{endpoint.id}",
-        payload=json.dumps(body, ensure_ascii=False, separators=(",", ":"), default=_json_default),
-        created_at=now,
-    )
+    event = _new_event(Evento.ping, {"webhook_id": str(endpoint.id)}, f"ping:{endpoint.id}", now)
     session.add(event)
     delivery = _delivery(endpoint.id, event, now)
     session.add(delivery)

@@ -95,17 +95,29 @@ class Dispatcher:
         lease = self.settings.webhook_lease_seconds or self.settings.webhook_timeout + 30
         lease_until = now + timedelta(seconds=lease)
         with self.db.transaction() as session:
-            ids = repository.claim_due(
+            claimed = repository.claim_due(
                 session, now=now, lease_until=lease_until, limit=self.batch_size
             )
-            found = [self._job(session, delivery_id, now) for delivery_id in ids]
-        jobs = [j for j in found if j is not None]
+            endpoints = repository.endpoints_by_id(session, {d.endpoint_id for d in claimed})
+            jobs = [
+                self._job(d, endpoints[d.endpoint_id], now)
+                for d in claimed
+                if d.endpoint_id in endpoints
+            ]
         if not jobs:
             return 0
         outcomes = list(self.pool.map(self._send, jobs))
         with self.db.transaction() as session:
+            deliveries = repository.lock_deliveries(session, [j.delivery_id for j in jobs])
+            endpoints = repository.endpoints_by_id(
+                session, {d.endpoint_id for d in deliveries.values()}
+            )
             for job, outcome in zip(jobs, outcomes, strict=True):
-                self._record(session, job, outcome)
+                delivery = deliveries.get(job.delivery_id)
+                if delivery is not None:
+                    self._record(
+                        session, delivery, endpoints.get(delivery.endpoint_id), job, outcome
+                    )
         return len(jobs)
 
     def run_forever(self, stop: threading.Event) -> None:
@@ -119,13 +131,8 @@ class Dispatcher:
             if processed == 0:
                 wait_for_work(self.settings.worker_poll_interval)
 
-    def _job(self, session: Session, delivery_id: int, now: datetime) -> Job | None:
-        delivery = session.get(WebhookDelivery, delivery_id)
-        if delivery is None:
-            return None
-        endpoint = session.get(WebhookEndpoint, delivery.endpoint_id)
-        if endpoint is None:
-            return None
+    @staticmethod
+    def _job(delivery: WebhookDelivery, endpoint: WebhookEndpoint, now: datetime) -> Job:
         secrets_ = [endpoint.secret]
         if endpoint.previous_secret and (endpoint.previous_secret_expires_at or now) > now:
             secrets_.append(endpoint.previous_secret)
@@ -175,13 +182,14 @@ class Dispatcher:
             error = f"error de conexión: {type(exc).__name__}"
             return Outcome(None, (time.perf_counter() - started) * 1000, None, error, None)
 
-    def _record(self, session: Session, job: Job, outcome: Outcome) -> None:
-        delivery = session.get(
-            WebhookDelivery, job.delivery_id, with_for_update={"of": WebhookDelivery}
-        )
-        if delivery is None:
-            return
-        endpoint = session.get(WebhookEndpoint, delivery.endpoint_id)
+    def _record(
+        self,
+        session: Session,
+        delivery: WebhookDelivery,
+        endpoint: WebhookEndpoint | None,
+        job: Job,
+        outcome: Outcome,
+    ) -> None:
         now = utcnow()
         session.add(
             WebhookAttempt(
