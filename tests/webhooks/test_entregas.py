@@ -8,7 +8,6 @@ import json
 import time
 from datetime import timedelta
 
-import pytest
 from standardwebhooks.webhooks import Webhook
 
 from tests.conftest import Api
@@ -201,7 +200,7 @@ def test_rotation_signs_with_old_and_new_secret(
 
 
 def test_endpoint_failing_continuously_is_disabled(
-    api: Api, db: Database, settings: Settings, caplog: pytest.LogCaptureFixture
+    api: Api, db: Database, settings: Settings
 ) -> None:
     receiver = Receiver(Behaviour(default=500)).start()
     impatient = settings.model_copy(

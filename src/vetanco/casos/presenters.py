@@ -22,17 +22,26 @@ from vetanco.casos.schemas import (
 from vetanco.investigaciones.models import Investigacion
 
 
+def _cabecera(caso: Caso) -> dict[str, object]:
+    """Fields the list item and the detail share."""
+    return {
+        "id": caso.id,
+        "numero_caso": caso.numero_caso,
+        "tipo_caso": caso.tipo_caso,
+        "criticidad": caso.criticidad,
+        "justificacion": caso.justificacion,
+        "estado": caso.estado,
+        "canal": caso.canal,
+        "created_at": caso.created_at,
+        "updated_at": caso.updated_at,
+    }
+
+
 def list_item(caso: Caso) -> CasoListItem:
     primero = caso.productos[0] if caso.productos else None
     return CasoListItem.model_validate(
         {
-            "id": caso.id,
-            "numero_caso": caso.numero_caso,
-            "tipo_caso": caso.tipo_caso,
-            "criticidad": caso.criticidad,
-            "justificacion": caso.justificacion,
-            "estado": caso.estado,
-            "canal": caso.canal,
+            **_cabecera(caso),
             "cliente": ClienteResumen(
                 nombre=caso.cliente.nombre_apellido,
                 razon_social=caso.cliente.razon_social,
@@ -42,8 +51,6 @@ def list_item(caso: Caso) -> CasoListItem:
             if primero
             else None,
             "descripcion_que_sucedio": caso.que_sucedio,
-            "created_at": caso.created_at,
-            "updated_at": caso.updated_at,
         }
     )
 
@@ -72,13 +79,7 @@ def detalle(caso: Caso) -> CasoRead:
     colab = caso.colaborador
     return CasoRead.model_validate(
         {
-            "id": caso.id,
-            "numero_caso": caso.numero_caso,
-            "tipo_caso": caso.tipo_caso,
-            "criticidad": caso.criticidad,
-            "justificacion": caso.justificacion,
-            "estado": caso.estado,
-            "canal": caso.canal,
+            **_cabecera(caso),
             "tipo_usuario_registro": caso.tipo_usuario_registro,
             "cliente": ClienteDetalle(
                 id=c.id,
@@ -111,8 +112,6 @@ def detalle(caso: Caso) -> CasoRead:
             "resolucion": caso.resolucion,
             "acciones_correctivas": caso.acciones_correctivas,
             "acciones_preventivas": caso.acciones_preventivas,
-            "created_at": caso.created_at,
-            "updated_at": caso.updated_at,
             "clasificado_at": caso.clasificado_at,
             "en_investigacion_at": caso.en_investigacion_at,
             "resuelto_at": caso.resuelto_at,
