@@ -6,6 +6,8 @@ from fastapi.testclient import TestClient
 
 from tests.conftest import Api
 from tests.factories import caso_payload
+from vetanco.app import create_app
+from vetanco.config import Settings
 
 
 def test_openapi_lists_every_endpoint_with_examples(client: TestClient) -> None:
@@ -82,3 +84,22 @@ def test_non_json_body_is_explained(api: Api) -> None:
     )
     assert response.status_code == 400
     assert response.json()["details"][0]["loc"] == ["header", "content-type"]
+
+
+def test_unexpected_failure_is_json_500_without_internals(settings: Settings) -> None:
+    app = create_app(settings)
+
+    @app.get("/boom")
+    def boom() -> None:
+        raise RuntimeError("secreto interno")
+
+    with TestClient(app, raise_server_exceptions=False) as client:
+        response = client.get("/boom")
+    assert response.status_code == 500
+    assert response.json() == {
+        "error": "error_interno",
+        "message": "Error interno del servidor.",
+        "details": [],
+    }
+    assert "secreto" not in response.text
+    app.state.db.dispose()
