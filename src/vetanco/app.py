@@ -22,7 +22,9 @@ from vetanco.investigaciones.routes import router as investigaciones_router
 from vetanco.middleware import BodySizeLimit, ResponseHeadersFromState
 from vetanco.ratelimit import RateLimiter
 from vetanco.webhooks.routes import router as webhooks_router
-from vetanco.webhooks.tasks import DispatcherThread
+from vetanco.whatsapp.routes import api_router as whatsapp_api_router
+from vetanco.whatsapp.routes import kapso_router
+from vetanco.worker import BackgroundThread
 
 DESCRIPTION = """
 API REST de **Vetanco Reclamos**: casos (reclamos, quejas y comentarios), clientes,
@@ -37,7 +39,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        worker = DispatcherThread(db, settings) if settings.worker_enabled else None
+        worker = BackgroundThread(db, settings) if settings.worker_enabled else None
         if worker:
             worker.start()
         try:
@@ -67,6 +69,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         colaboradores_router,
         api_keys_router,
         webhooks_router,
+        whatsapp_api_router,
+        kapso_router,
     ):
         app.include_router(router)
 

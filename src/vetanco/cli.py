@@ -195,13 +195,13 @@ def audit_verify() -> None:
 
 @app.command()
 def worker() -> None:
-    """Corre sólo el despachador de webhooks (se pueden correr varios contra PostgreSQL)."""
+    """Corre sólo el trabajo en segundo plano: webhooks y WhatsApp (varios a la vez en PostgreSQL)."""
     import signal
     import threading
 
     from vetanco.observability import configure_logging
-    from vetanco.webhooks.tasks import Dispatcher
-    from vetanco.webhooks.wake import wake_dispatcher
+    from vetanco.wake import wake_dispatcher
+    from vetanco.worker import BackgroundWorker
 
     settings = get_settings()
     configure_logging(level=settings.log_level, json=settings.log_json)
@@ -214,12 +214,12 @@ def worker() -> None:
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
     database = _database()
-    dispatcher = Dispatcher(database, settings)
-    console.print("Despachador de webhooks en marcha (Ctrl+C para salir).")
+    background = BackgroundWorker(database, settings)
+    console.print("Worker en marcha: webhooks y WhatsApp (Ctrl+C para salir).")
     try:
-        dispatcher.run_forever(stop)
+        background.run_forever(stop)
     finally:
-        dispatcher.close()
+        background.close()
         database.dispose()
 
 

@@ -37,7 +37,16 @@ class Settings(BaseSettings):
         description="Cuánto reserva un worker una entrega (por defecto timeout + 30 s)",
     )
 
-    @field_validator("webhook_retry_schedule")
+    kapso_webhook_secret: SecretStr | None = None
+    kapso_api_url: str = "https://api.kapso.ai/meta/whatsapp/v24.0"
+    kapso_api_key: SecretStr | None = None
+    kapso_phone_number_id: str | None = None
+    kapso_template_estado: str | None = None
+    whatsapp_retry_schedule: str = "1,5,30,120,600,1800"
+    whatsapp_media_max_bytes: int = Field(default=16 * 1024 * 1024, gt=0)
+    conversation_reset_after: float = Field(default=24 * 3600, gt=0)
+
+    @field_validator("webhook_retry_schedule", "whatsapp_retry_schedule")
     @classmethod
     def _schedule(cls, value: str) -> str:
         try:
@@ -50,7 +59,15 @@ class Settings(BaseSettings):
 
     @property
     def retry_delays(self) -> list[float]:
-        return [float(part) for part in self.webhook_retry_schedule.split(",") if part.strip()]
+        return _delays(self.webhook_retry_schedule)
+
+    @property
+    def whatsapp_retry_delays(self) -> list[float]:
+        return _delays(self.whatsapp_retry_schedule)
+
+
+def _delays(schedule: str) -> list[float]:
+    return [float(part) for part in schedule.split(",") if part.strip()]
 
 
 @lru_cache

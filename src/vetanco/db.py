@@ -107,6 +107,8 @@ class Database:
     """Owns the engine and hands out sessions for reading or for writing."""
 
     def __init__(self, database_url: str) -> None:
+        import vetanco.models  # noqa: F401  (every mapper configured wherever a database is used)
+
         self.url = database_url
         self.engine = make_engine(database_url)
         self.is_sqlite = self.engine.dialect.name == "sqlite"

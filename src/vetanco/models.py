@@ -15,6 +15,7 @@ from vetanco.colaboradores.models import Colaborador
 from vetanco.db import Base
 from vetanco.investigaciones.models import Investigacion
 from vetanco.webhooks.models import OutboxEvent, WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from vetanco.whatsapp.models import Conversacion, KapsoEvento, MensajeWhatsapp
 
 __all__ = [
     "Adjunto",
@@ -24,9 +25,12 @@ __all__ = [
     "Clasificacion",
     "Cliente",
     "Colaborador",
+    "Conversacion",
     "HistorialCaso",
     "IdempotencyRecord",
     "Investigacion",
+    "KapsoEvento",
+    "MensajeWhatsapp",
     "OutboxEvent",
     "ProductoAfectado",
     "SecuenciaCaso",

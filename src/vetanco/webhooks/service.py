@@ -13,6 +13,7 @@ from vetanco.db import after_commit, utcnow
 from vetanco.errors import NotFound, ValidationFailed
 from vetanco.net import UnsafeURL, check_url
 from vetanco.schemas import Pagination
+from vetanco.wake import wake_dispatcher
 from vetanco.webhooks import repository, signing
 from vetanco.webhooks.events import TODOS, Evento
 from vetanco.webhooks.models import OutboxEvent, WebhookDelivery, WebhookEndpoint
@@ -23,7 +24,6 @@ from vetanco.webhooks.schemas import (
     WebhookCreate,
     WebhookUpdate,
 )
-from vetanco.webhooks.wake import wake_dispatcher
 
 ROTATION_GRACE = timedelta(hours=24)
 

@@ -17,9 +17,9 @@ from sqlalchemy.orm import Session
 from vetanco.config import Settings
 from vetanco.db import Database, utcnow
 from vetanco.net import UnsafeURL, check_url
+from vetanco.wake import wait_for_work
 from vetanco.webhooks import repository, signing
 from vetanco.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
-from vetanco.webhooks.wake import wait_for_work, wake_dispatcher
 
 log = structlog.get_logger(__name__)
 
@@ -240,30 +240,3 @@ class Dispatcher:
                 url=endpoint.url,
                 failing_since=endpoint.failing_since.isoformat(),
             )
-
-
-class DispatcherThread:
-    """The in-process worker of `vetanco serve`."""
-
-    def __init__(self, db: Database, settings: Settings) -> None:
-        self.dispatcher = Dispatcher(db, settings)
-        self.stop = threading.Event()
-        self.thread = threading.Thread(
-            target=self.dispatcher.run_forever,
-            args=(self.stop,),
-            name="webhook-dispatcher",
-            daemon=True,
-        )
-
-    def start(self) -> None:
-        self.thread.start()
-
-    def shutdown(self) -> None:
-        self.stop.set()
-        wake_dispatcher()
-        self.thread.join(timeout=self.settings_timeout)
-        self.dispatcher.close()
-
-    @property
-    def settings_timeout(self) -> float:
-        return self.dispatcher.settings.webhook_timeout + 5

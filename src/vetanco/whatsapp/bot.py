@@ -1,0 +1,421 @@
+"""The Spanish (rioplatense) chatbot: menu, filing a case step by step, status, hand-off to a person."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from vetanco.casos import service as casos_service
+from vetanco.casos.models import Caso
+from vetanco.clientes.models import Cliente
+from vetanco.config import Settings
+from vetanco.db import utcnow
+from vetanco.errors import VetancoError
+from vetanco.text import fold
+from vetanco.whatsapp import registro
+from vetanco.whatsapp.entrantes import Entrante
+from vetanco.whatsapp.models import Conversacion
+from vetanco.whatsapp.registro import (
+    CORRECCIONES,
+    GRUPO_CLIENTE,
+    PASOS,
+    POR_CLAVE,
+    Invalido,
+    Respuesta,
+)
+from vetanco.whatsapp.salidas import Opcion, Salida, elegir
+
+NUMERO_CASO = re.compile(r"VET-\d{4}-\d{5,}", re.I)
+MENU = (
+    Opcion(
+        "registrar", "Registrar caso", ("registrar", "reclamo", "queja", "comentario", "reclamar")
+    ),
+    Opcion("estado", "Consultar estado", ("estado", "consultar", "consulta", "mi caso")),
+    Opcion("humano", "Hablar con persona", ("persona", "humano", "asesor", "hablar", "operador")),
+)
+CONFIRMAR = (
+    Opcion("confirmar", "Confirmar", ("confirmar", "si", "sí", "ok", "dale")),
+    Opcion("corregir", "Corregir un dato", ("corregir", "cambiar", "editar")),
+    Opcion("cancelar", "Cancelar", ("cancelar",)),
+)
+ESTADOS_LEGIBLES = {
+    "nuevo": "recibido; el equipo de Calidad lo va a revisar",
+    "en_investigacion": "en investigación por el equipo de Calidad",
+    "resuelto": "resuelto",
+    "cerrado": "cerrado",
+}
+
+
+@dataclass
+class Turno:
+    """One inbound message being answered; what the bot says accumulates in `salidas`."""
+
+    session: Session
+    conv: Conversacion
+    entrante: Entrante
+    settings: Settings
+    salidas: list[Salida] = field(default_factory=list)
+    caso_creado: Caso | None = None
+
+    @property
+    def texto(self) -> str:
+        return (self.entrante.texto or "").strip()
+
+    @property
+    def datos(self) -> dict[str, Any]:
+        return dict(self.conv.datos or {})
+
+    def guardar(self, datos: dict[str, Any], paso: str) -> None:
+        self.conv.datos = datos
+        self.conv.paso = paso
+
+    def decir(self, texto: str, opciones: tuple[Opcion, ...] = (), *, lista: bool = False) -> None:
+        self.salidas.append(Salida(texto, opciones, como_lista=lista))
+
+
+def atender(
+    session: Session, *, conv: Conversacion, entrante: Entrante, settings: Settings
+) -> Turno:
+    turno = Turno(session, conv, entrante, settings)
+    if conv.requiere_humano:
+        return turno
+    _reiniciar_si_inactiva(turno)
+    comando = fold(turno.texto).strip(" .!¡?¿")
+    if entrante.media is not None:
+        _media(turno)
+        return turno
+    if comando in ("cancelar", "salir"):
+        cancelado = conv.paso != "inicio"
+        turno.guardar({}, "inicio")
+        _menu(turno, "Listo, cancelé lo que estábamos haciendo." if cancelado else None)
+        return turno
+    if comando in ("menu", "menú", "inicio"):
+        turno.guardar({}, "inicio")
+        _menu(turno)
+        return turno
+    if comando == "ayuda":
+        _ayuda(turno)
+        return turno
+    if comando == "volver":
+        _volver(turno)
+        return turno
+    paso = conv.paso
+    if paso.startswith("registro:"):
+        _responder_paso(turno, paso.removeprefix("registro:"))
+    elif paso == "confirmar":
+        _confirmar(turno)
+    elif paso == "corregir":
+        _corregir(turno)
+    elif paso == "estado":
+        _estado(turno)
+    else:
+        _inicio(turno)
+    return turno
+
+
+def _reiniciar_si_inactiva(turno: Turno) -> None:
+    last = turno.conv.ultimo_entrante_at
+    if (
+        last
+        and (utcnow() - last).total_seconds() > turno.settings.conversation_reset_after
+        and turno.conv.paso != "inicio"
+    ):
+        turno.guardar({}, "inicio")
+        turno.decir("Pasó bastante tiempo desde tu último mensaje, así que empezamos de nuevo.")
+
+
+def _menu(turno: Turno, previo: str | None = None) -> None:
+    nombre = (turno.conv.contact_name or "").split(" ")[0]
+    saludo = previo or f"¡Hola{' ' + nombre if nombre else ''}! Soy el asistente de Vetanco."
+    turno.decir(f"{saludo}\n¿En qué te ayudo?", MENU)
+
+
+def _inicio(turno: Turno) -> None:
+    numero = NUMERO_CASO.search(turno.texto)
+    if numero:
+        _informar_estado(turno, numero.group(0).upper())
+        return
+    opcion = elegir(MENU, turno.texto, turno.entrante.reply_id)
+    if opcion is None:
+        _menu(turno)
+        return
+    if opcion.id == "registrar":
+        _empezar_registro(turno, tipo=_tipo_escrito(turno.texto))
+    elif opcion.id == "estado":
+        turno.guardar(turno.datos, "estado")
+        turno.decir("Pasame el número de caso (ej. VET-2025-00123).")
+    else:
+        turno.conv.requiere_humano = True
+        turno.guardar({}, "humano")
+        turno.decir(
+            "Te paso con una persona del equipo de Calidad; te van a escribir por acá en cuanto puedan."
+        )
+
+
+def _tipo_escrito(texto: str) -> str | None:
+    palabra = fold(texto)
+    return palabra if palabra in ("reclamo", "queja", "comentario") else None
+
+
+def _estado(turno: Turno) -> None:
+    numero = NUMERO_CASO.search(turno.texto)
+    if numero is None:
+        turno.decir(
+            "No reconozco ese número. Tiene la forma VET-2025-00123. Probá de nuevo o escribí «cancelar»."
+        )
+        return
+    _informar_estado(turno, numero.group(0).upper())
+
+
+def _mismo_telefono(a: str | None, b: str | None) -> bool:
+    da, db = re.sub(r"\D", "", a or ""), re.sub(r"\D", "", b or "")
+    return bool(da and db) and da[-10:] == db[-10:]
+
+
+def _informar_estado(turno: Turno, numero: str) -> None:
+    """Only the phone that filed the case (or its client's phone) hears about it."""
+    caso = turno.session.scalars(select(Caso).where(Caso.numero_caso == numero)).unique().first()
+    propio = caso is not None and (
+        caso.registrado_por == f"whatsapp:+{turno.conv.telefono}"
+        or _mismo_telefono(caso.cliente.telefono, turno.conv.telefono)
+    )
+    turno.guardar({}, "inicio")
+    if caso is None or not propio:
+        turno.decir(f"No encontré un caso {numero} asociado a este teléfono.", MENU)
+        return
+    detalle = ESTADOS_LEGIBLES.get(caso.estado, caso.estado)
+    texto = f"Tu caso {numero} está {detalle}."
+    if caso.estado in ("resuelto", "cerrado") and caso.resolucion:
+        texto += f"\nResolución: {caso.resolucion}"
+    turno.decir(texto, MENU)
+
+
+def _cliente_conocido(turno: Turno) -> dict[str, Any] | None:
+    ultimos = turno.conv.telefono[-10:]
+    cliente = turno.session.scalars(
+        select(Cliente)
+        .where(Cliente.telefono_digitos.like(f"%{ultimos}"))
+        .order_by(Cliente.updated_at.desc())
+    ).first()
+    if cliente is None:
+        return None
+    fields = ("nombre_apellido", "razon_social", "cuit", "telefono", "email")
+    return {f: getattr(cliente, f) for f in fields}
+
+
+def _empezar_registro(turno: Turno, *, tipo: str | None) -> None:
+    respuestas: dict[str, Any] = {}
+    conocido = _cliente_conocido(turno)
+    if conocido:
+        respuestas["_cliente_conocido"] = conocido
+    if tipo:
+        respuestas["tipo"] = tipo
+    datos = {"r": respuestas, "pila": [], "adjuntos": [], "inicio": utcnow().isoformat()}
+    primero = _siguiente(respuestas, None)
+    assert primero is not None
+    _preguntar(turno, datos, primero)
+
+
+def _siguiente(r: dict[str, Any], desde: str | None) -> str | None:
+    claves = [p.clave for p in PASOS]
+    start = claves.index(desde) + 1 if desde else 0
+    for paso in PASOS[start:]:
+        if paso.clave not in r and paso.aplica(r):
+            return paso.clave
+    return None
+
+
+def _preguntar(turno: Turno, datos: dict[str, Any], clave: str, prefijo: str | None = None) -> None:
+    paso = POR_CLAVE[clave]
+    turno.guardar(datos, f"registro:{clave}")
+    texto = paso.pregunta(datos["r"], turno.conv.telefono)
+    turno.decir(f"{prefijo}\n{texto}" if prefijo else texto, paso.opciones(datos["r"]))
+
+
+def _responder_paso(turno: Turno, clave: str) -> None:
+    datos = turno.datos
+    r = dict(datos.get("r", {}))
+    paso = POR_CLAVE[clave]
+    if paso.opcional and registro.es_omitir(turno.texto) and not turno.entrante.reply_id:
+        valor: Any = None
+    else:
+        try:
+            valor = paso.parse(
+                Respuesta(turno.texto, turno.entrante.reply_id, turno.session, turno.conv.telefono),
+                r,
+            )
+        except Invalido as exc:
+            turno.guardar({**datos, "r": r}, turno.conv.paso)
+            turno.decir(str(exc), paso.opciones(r))
+            return
+    r[clave] = valor
+    datos = {**datos, "r": r, "pila": [*datos.get("pila", []), clave]}
+    _avanzar(turno, datos, clave)
+
+
+def _avanzar(turno: Turno, datos: dict[str, Any], clave: str) -> None:
+    r = datos["r"]
+    hasta = datos.get("corregir_hasta")
+    if (
+        hasta
+        and (clave == hasta or clave == "producto_confirmar")
+        and not (clave == "producto" and r.get("_sugerencia"))
+    ):
+        datos.pop("corregir_hasta", None)
+        _resumen(turno, datos)
+        return
+    if clave == "producto" and r.get("_sugerencia"):
+        r.pop("producto_confirmar", None)
+    siguiente = _siguiente(r, clave)
+    if siguiente is None:
+        _resumen(turno, datos)
+    else:
+        _preguntar(turno, datos, siguiente)
+
+
+def _volver(turno: Turno) -> None:
+    datos = turno.datos
+    pila = list(datos.get("pila", []))
+    if not turno.conv.paso.startswith("registro:") and turno.conv.paso not in (
+        "confirmar",
+        "corregir",
+    ):
+        _menu(turno)
+        return
+    if not pila:
+        turno.decir("Estamos en la primera pregunta.")
+        _preguntar(turno, datos, turno.conv.paso.removeprefix("registro:"))
+        return
+    anterior = pila.pop()
+    r = dict(datos.get("r", {}))
+    r.pop(anterior, None)
+    _preguntar(turno, {**datos, "r": r, "pila": pila}, anterior)
+
+
+def _ayuda(turno: Turno) -> None:
+    paso = turno.conv.paso
+    comandos = "Podés escribir «volver» para la pregunta anterior, «cancelar» para empezar de nuevo o «menu»."
+    if paso.startswith("registro:"):
+        clave = paso.removeprefix("registro:")
+        _preguntar(turno, turno.datos, clave, f"{POR_CLAVE[clave].ayuda}\n{comandos}")
+    else:
+        _menu(
+            turno,
+            f"Te ayudo a registrar reclamos, quejas o comentarios y a consultar tus casos. {comandos}",
+        )
+
+
+def _media(turno: Turno) -> None:
+    media = turno.entrante.media
+    assert media is not None
+    adjunto = {
+        "tipo": "foto"
+        if (turno.entrante.kind or "") == "image"
+        else (turno.entrante.kind or "documento"),
+        "media_id": media.id,
+        "url": media.url,
+        "mime_type": media.mime_type,
+        "nombre": media.filename,
+        "caption": turno.texto or None,
+    }
+    datos = turno.datos
+    if turno.conv.paso.startswith("registro:") or turno.conv.paso in ("confirmar", "corregir"):
+        adjuntos = [*datos.get("adjuntos", []), adjunto]
+        turno.guardar({**datos, "adjuntos": adjuntos}, turno.conv.paso)
+        turno.decir(f"Recibí el archivo ({len(adjuntos)}). Lo adjunto al caso.")
+        return
+    turno.decir(
+        "Recibí el archivo, pero no estamos registrando un caso. Elegí «Registrar caso» y mandalo durante el registro.",
+        MENU,
+    )
+
+
+def _resumen(turno: Turno, datos: dict[str, Any]) -> None:
+    r = datos["r"]
+    cantidad = r.get("cantidad") or {}
+    lineas = [
+        f"Tipo: {r.get('tipo')}",
+        f"Cliente: {r.get('nombre_apellido') or '-'} / {r.get('razon_social') or '-'} / CUIT {r.get('cuit') or '-'}",
+        f"Contacto: {r.get('telefono') or '-'} / {r.get('email') or '-'}",
+        f"Producto: {r.get('producto')} {r.get('presentacion') or ''} lote {r.get('numero_lote') or '-'} vence {r.get('fecha_vencimiento') or '-'}",
+        f"Estado del producto: {r.get('estado_producto')}; cantidad: {cantidad.get('cantidad', '-')} {cantidad.get('unidad', '')}",
+        f"Qué pasó: {r.get('que_sucedio')}",
+        f"Dónde: {r.get('donde_ocurrio') or '-'}; cuándo: {_fecha_legible(r.get('cuando_ocurrio'))}",
+        f"Adjuntos: {len(datos.get('adjuntos', []))}",
+    ]
+    turno.guardar(datos, "confirmar")
+    turno.decir("Revisá el resumen:\n" + "\n".join(lineas) + "\n¿Está todo bien?", CONFIRMAR)
+
+
+def _fecha_legible(value: str | None) -> str:
+    return datetime.fromisoformat(value).strftime("%d/%m/%Y") if value else "-"
+
+
+def _confirmar(turno: Turno) -> None:
+    opcion = elegir(CONFIRMAR, turno.texto, turno.entrante.reply_id)
+    datos = turno.datos
+    if opcion is None:
+        turno.decir("Elegí «Confirmar», «Corregir un dato» o «Cancelar».", CONFIRMAR)
+    elif opcion.id == "cancelar":
+        turno.guardar({}, "inicio")
+        _menu(turno, "Listo, no registré nada.")
+    elif opcion.id == "corregir":
+        turno.guardar(datos, "corregir")
+        turno.decir("¿Qué dato querés corregir?", CORRECCIONES, lista=True)
+    else:
+        _crear_caso(turno, datos)
+
+
+def _corregir(turno: Turno) -> None:
+    opcion = elegir(CORRECCIONES, turno.texto, turno.entrante.reply_id)
+    datos = turno.datos
+    if opcion is None:
+        turno.decir("Elegí uno de la lista (o escribí su número).", CORRECCIONES, lista=True)
+        return
+    r = dict(datos["r"])
+    claves = GRUPO_CLIENTE if opcion.id == "cliente" else (opcion.id,)
+    for clave in claves:
+        r.pop(clave, None)
+    if opcion.id == "cliente":
+        r["reusar"] = False
+    datos = {**datos, "r": r, "corregir_hasta": claves[-1]}
+    _preguntar(turno, datos, claves[0])
+
+
+def _crear_caso(turno: Turno, datos: dict[str, Any]) -> None:
+    from vetanco.whatsapp.caso import caso_desde_respuestas
+
+    try:
+        data = caso_desde_respuestas(datos, telefono=turno.conv.telefono)
+    except ValidationError:
+        turno.guardar(datos, "corregir")
+        turno.decir("Algún dato no quedó bien. ¿Cuál querés corregir?", CORRECCIONES, lista=True)
+        return
+    try:
+        with turno.session.begin_nested():
+            caso = casos_service.crear_caso(
+                turno.session, data=data, actor=f"whatsapp:+{turno.conv.telefono}"
+            )
+    except VetancoError as exc:
+        turno.guardar({}, "inicio")
+        existente = exc.extra.get("numero_caso")
+        texto = f"Ya tenés un caso abierto igual: {existente}." if existente else exc.message
+        turno.decir(texto, MENU)
+        return
+    turno.caso_creado = caso
+    turno.guardar({"ultimo_caso": str(caso.id)}, "inicio")
+    turno.decir(
+        f"¡Listo! Registramos tu caso {caso.numero_caso}. Guardá este número: con él podés consultar el "
+        "estado cuando quieras. Te avisamos por acá cuando haya novedades."
+    )
+
+
+def caso_id(turno: Turno) -> uuid.UUID | None:
+    return turno.caso_creado.id if turno.caso_creado else None

@@ -1,0 +1,122 @@
+"""WhatsApp queries: the inbox claim, the outbound queue claim, conversations and transcripts."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import exists, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import CursorResult
+from sqlalchemy.orm import Session, aliased
+
+from vetanco.whatsapp.models import Conversacion, KapsoEvento, MensajeWhatsapp
+
+
+def insert_evento(session: Session, values: dict[str, Any]) -> bool:
+    """INSERT … ON CONFLICT DO NOTHING on the dedup key; True when the event is new."""
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    stmt = insert(KapsoEvento).values(**values).on_conflict_do_nothing(index_elements=["dedup_key"])
+    result: CursorResult[Any] = session.execute(stmt)  # type: ignore[assignment]
+    return bool(result.rowcount)
+
+
+def claim_evento(session: Session) -> KapsoEvento | None:
+    """The oldest unprocessed event whose phone has no older one pending: per-phone order."""
+    older = aliased(KapsoEvento)
+    blocked = exists().where(
+        older.telefono == KapsoEvento.telefono,
+        older.processed_at.is_(None),
+        older.id < KapsoEvento.id,
+    )
+    stmt = (
+        select(KapsoEvento)
+        .where(KapsoEvento.processed_at.is_(None), ~blocked)
+        .order_by(KapsoEvento.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+    )
+    return session.scalars(stmt).first()
+
+
+def conversacion_por_telefono(session: Session, telefono: str) -> Conversacion | None:
+    stmt = select(Conversacion).where(Conversacion.telefono == telefono).with_for_update()
+    return session.scalars(stmt).first()
+
+
+def conversacion(session: Session, conversacion_id: uuid.UUID) -> Conversacion | None:
+    return session.get(Conversacion, conversacion_id)
+
+
+def conversaciones(session: Session, *, requiere_humano: bool | None) -> list[Conversacion]:
+    stmt = select(Conversacion).order_by(Conversacion.updated_at.desc())
+    if requiere_humano is not None:
+        stmt = stmt.where(Conversacion.requiere_humano.is_(requiere_humano))
+    return list(session.scalars(stmt.limit(200)))
+
+
+def mensajes(
+    session: Session, *, conversacion_id: uuid.UUID | None = None, caso_id: uuid.UUID | None = None
+) -> list[MensajeWhatsapp]:
+    stmt = select(MensajeWhatsapp).order_by(MensajeWhatsapp.id)
+    if conversacion_id is not None:
+        stmt = stmt.where(MensajeWhatsapp.conversacion_id == conversacion_id)
+    if caso_id is not None:
+        stmt = stmt.where(MensajeWhatsapp.caso_id == caso_id)
+    return list(session.scalars(stmt))
+
+
+def por_wamid(session: Session, wamid: str) -> MensajeWhatsapp | None:
+    return session.scalars(select(MensajeWhatsapp).where(MensajeWhatsapp.wamid == wamid)).first()
+
+
+def vincular_transcript(
+    session: Session, *, conversacion_id: uuid.UUID, caso_id: uuid.UUID, desde: datetime
+) -> None:
+    session.execute(
+        update(MensajeWhatsapp)
+        .where(
+            MensajeWhatsapp.conversacion_id == conversacion_id,
+            MensajeWhatsapp.created_at >= desde,
+            MensajeWhatsapp.caso_id.is_(None),
+        )
+        .values(caso_id=caso_id)
+    )
+
+
+def claim_salientes(
+    session: Session, *, now: datetime, lease_until: datetime, limit: int
+) -> list[MensajeWhatsapp]:
+    """Pending outbound messages, one conversation's messages strictly in order."""
+    older = aliased(MensajeWhatsapp)
+    blocked = exists().where(
+        older.conversacion_id == MensajeWhatsapp.conversacion_id,
+        older.direccion == "saliente",
+        older.estado == "pendiente",
+        older.id < MensajeWhatsapp.id,
+    )
+    stmt = (
+        select(MensajeWhatsapp)
+        .where(
+            MensajeWhatsapp.direccion == "saliente",
+            MensajeWhatsapp.estado == "pendiente",
+            or_(
+                MensajeWhatsapp.proximo_intento_at.is_(None),
+                MensajeWhatsapp.proximo_intento_at <= now,
+            ),
+            or_(MensajeWhatsapp.lease_until.is_(None), MensajeWhatsapp.lease_until < now),
+            ~blocked,
+        )
+        .order_by(MensajeWhatsapp.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    rows = list(session.scalars(stmt))
+    if rows:
+        session.execute(
+            update(MensajeWhatsapp)
+            .where(MensajeWhatsapp.id.in_([m.id for m in rows]))
+            .values(lease_until=lease_until)
+        )
+    return rows

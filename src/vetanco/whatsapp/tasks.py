@@ -1,0 +1,145 @@
+"""Background work for WhatsApp: run the bot over stored events, send the outbound queue to Kapso."""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import timedelta
+
+import httpx
+import structlog
+
+from vetanco.config import Settings
+from vetanco.db import Database, utcnow
+from vetanco.whatsapp import repository, service
+from vetanco.whatsapp.models import Conversacion, MensajeWhatsapp
+
+log = structlog.get_logger(__name__)
+LEASE_SECONDS = 60.0
+IN_FLIGHT_RETRY = 1.0
+
+
+class InboundProcessor:
+    """One stored event per transaction: the bot's state, the case and the replies commit together."""
+
+    def __init__(self, db: Database, settings: Settings, *, batch: int = 50) -> None:
+        self.db = db
+        self.settings = settings
+        self.batch = batch
+
+    def run_once(self) -> int:
+        done = 0
+        for _ in range(self.batch):
+            evento_id: int | None = None
+            try:
+                with self.db.transaction() as session:
+                    evento = service.procesar_siguiente(session, settings=self.settings)
+                    if evento is None:
+                        return done
+                    evento_id = evento.id
+            except Exception as exc:
+                log.exception("kapso_event_failed", evento=evento_id)
+                if evento_id is None:
+                    return done
+                with self.db.transaction() as session:
+                    service.registrar_fallo(session, evento_id=evento_id, error=repr(exc))
+            done += 1
+        return done
+
+    def close(self) -> None:
+        """Nothing to release; present so every worker task closes the same way."""
+
+
+@dataclass(frozen=True, slots=True)
+class Envio:
+    mensaje_id: int
+    phone_number_id: str | None
+    body: dict[str, object]
+
+
+class Sender:
+    """Posts queued messages to Kapso's Meta-compatible API, retrying 409/429/5xx and timeouts."""
+
+    def __init__(
+        self, db: Database, settings: Settings, *, client: httpx.Client | None = None
+    ) -> None:
+        self.db = db
+        self.settings = settings
+        self.client = client or httpx.Client(timeout=10.0, follow_redirects=False)
+        self.pool = ThreadPoolExecutor(
+            max_workers=settings.worker_concurrency, thread_name_prefix="whatsapp"
+        )
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True)
+        self.client.close()
+
+    def run_once(self) -> int:
+        now = utcnow()
+        with self.db.transaction() as session:
+            claimed = repository.claim_salientes(
+                session, now=now, lease_until=now + timedelta(seconds=LEASE_SECONDS), limit=20
+            )
+            envios = []
+            for m in claimed:
+                conv = session.get(Conversacion, m.conversacion_id)
+                pnid = (
+                    conv.phone_number_id if conv else None
+                ) or self.settings.kapso_phone_number_id
+                envios.append(Envio(m.id, pnid, dict(m.contenido)))
+        if not envios:
+            return 0
+        results = list(self.pool.map(self._post, envios))
+        with self.db.transaction() as session:
+            for envio, (status, wamid, error) in zip(envios, results, strict=True):
+                mensaje = session.get(MensajeWhatsapp, envio.mensaje_id)
+                if mensaje is not None:
+                    self._record(mensaje, status, wamid, error)
+        return len(envios)
+
+    def _post(self, envio: Envio) -> tuple[int | None, str | None, str | None]:
+        key = self.settings.kapso_api_key
+        if key is None:
+            return -1, None, "VETANCO_KAPSO_API_KEY no configurada: mensaje no enviado"
+        if not envio.phone_number_id:
+            return -1, None, "falta phone_number_id (VETANCO_KAPSO_PHONE_NUMBER_ID)"
+        url = f"{self.settings.kapso_api_url.rstrip('/')}/{envio.phone_number_id}/messages"
+        started = time.perf_counter()
+        try:
+            response = self.client.post(
+                url, json=envio.body, headers={"X-API-Key": key.get_secret_value()}
+            )
+        except httpx.HTTPError as exc:
+            return None, None, f"{type(exc).__name__} tras {time.perf_counter() - started:.1f}s"
+        if 200 <= response.status_code < 300:
+            try:
+                wamid = str(response.json()["messages"][0]["id"])
+            except (ValueError, KeyError, IndexError, TypeError):
+                wamid = None
+            return response.status_code, wamid, None
+        return response.status_code, None, response.text[:300]
+
+    def _record(
+        self, mensaje: MensajeWhatsapp, status: int | None, wamid: str | None, error: str | None
+    ) -> None:
+        mensaje.lease_until = None
+        mensaje.intentos += 1
+        if status is not None and 200 <= status < 300:
+            mensaje.estado = "enviado"
+            mensaje.wamid = wamid
+            mensaje.enviado_at = utcnow()
+            mensaje.ultimo_error = None
+            return
+        mensaje.ultimo_error = error
+        if status == -1:
+            mensaje.estado = "omitido"
+            return
+        retryable = status is None or status in (409, 429) or status >= 500
+        delays = self.settings.whatsapp_retry_delays
+        if not retryable or mensaje.intentos > len(delays):
+            mensaje.estado = "fallido"
+            log.warning("whatsapp_send_failed", mensaje=mensaje.id, status=status)
+            return
+        delay = IN_FLIGHT_RETRY if status == 409 else delays[mensaje.intentos - 1]
+        mensaje.proximo_intento_at = utcnow() + timedelta(seconds=delay)
