@@ -13,6 +13,7 @@ from vetanco.config import Settings
 from vetanco.db import Database
 from vetanco.wake import wait_for_work, wake_dispatcher
 from vetanco.webhooks.tasks import Dispatcher
+from vetanco.whatsapp.media import MediaFetcher
 from vetanco.whatsapp.tasks import InboundProcessor, Sender
 
 log = structlog.get_logger(__name__)
@@ -32,6 +33,7 @@ class BackgroundWorker:
         self.tasks: list[Task] = tasks or [
             InboundProcessor(db, settings),
             Sender(db, settings),
+            MediaFetcher(db, settings),
             Dispatcher(db, settings),
         ]
 

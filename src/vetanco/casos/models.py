@@ -111,7 +111,10 @@ class ProductoAfectado(Base):
 
 
 class Adjunto(Base):
+    """A file of the case: an external URL given by the API, or media downloaded and stored by SHA-256."""
+
     __tablename__ = "adjuntos"
+    __table_args__ = (Index("ix_adjuntos_estado", "estado"),)
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
     caso_id: Mapped[uuid.UUID] = mapped_column(
@@ -122,6 +125,13 @@ class Adjunto(Base):
     nombre: Mapped[str | None] = mapped_column(String(300))
     mime_type: Mapped[str | None] = mapped_column(String(100))
     size: Mapped[int | None] = mapped_column(Integer)
+    estado: Mapped[str] = mapped_column(String(20), default="externo", server_default="externo")
+    media_id: Mapped[str | None] = mapped_column(String(200))
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    ruta: Mapped[str | None] = mapped_column(String(300))
+    error: Mapped[str | None] = mapped_column(String(500))
+    intentos: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     caso: Mapped[Caso] = relationship(back_populates="adjuntos")

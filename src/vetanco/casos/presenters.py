@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from vetanco.casos.models import Caso, Clasificacion, HistorialCaso
+from vetanco.casos.models import Adjunto, Caso, Clasificacion, HistorialCaso
 from vetanco.casos.schemas import (
     AdjuntoRead,
     CasoClasificado,
@@ -105,9 +105,7 @@ def detalle(caso: Caso) -> CasoRead:
                 descripcion_libre=caso.descripcion_libre,
             ),
             "numero_remito": caso.numero_remito,
-            "adjuntos": [
-                AdjuntoRead(tipo=a.tipo, url=a.url, nombre=a.nombre) for a in caso.adjuntos
-            ],
+            "adjuntos": [_adjunto(caso, a) for a in caso.adjuntos],
             "investigacion": investigacion_resumen(caso.investigacion),
             "resolucion": caso.resolucion,
             "acciones_correctivas": caso.acciones_correctivas,
@@ -117,6 +115,20 @@ def detalle(caso: Caso) -> CasoRead:
             "resuelto_at": caso.resuelto_at,
             "cerrado_at": caso.cerrado_at,
         }
+    )
+
+
+def _adjunto(caso: Caso, a: Adjunto) -> AdjuntoRead:
+    """Stored files are served by the API; external ones keep the URL they were given."""
+    url = f"/api/casos/{caso.numero_caso}/adjuntos/{a.id}" if a.estado == "descargado" else a.url
+    return AdjuntoRead(
+        id=a.id,
+        tipo=a.tipo,
+        url=url,
+        nombre=a.nombre,
+        estado=a.estado,
+        mime_type=a.mime_type,
+        sha256=a.sha256,
     )
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Path, Query, status
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Header, Path, Query, Request, status
+from fastapi.responses import FileResponse, JSONResponse
 
 from vetanco.auth.deps import ClassifierKey, CreatorKey, ReaderKey, StateKey
-from vetanco.casos import presenters, service
+from vetanco.casos import adjuntos, presenters, service
 from vetanco.casos.enums import Canal, Criticidad, Estado, TipoCaso
 from vetanco.casos.repository import CasoFilters
 from vetanco.casos.schemas import (
@@ -127,6 +127,31 @@ def cambiar_estado(
             {"numero_caso": caso.numero_caso, "estado": caso.estado, "updated_at": caso.updated_at}
         )
     )
+
+
+@router.get(
+    "/{numero_caso}/adjuntos/{adjunto_id}",
+    response_class=FileResponse,
+    summary="Descargar un adjunto almacenado",
+    responses={
+        200: {"content": {"application/octet-stream": {}}},
+        409: {"description": "Aún no descargado"},
+    },
+)
+def adjunto(
+    numero_caso: NumeroCaso,
+    adjunto_id: uuid.UUID,
+    request: Request,
+    session: SessionDep,
+    _key: ReaderKey,
+) -> FileResponse:
+    found = adjuntos.archivo(
+        session,
+        numero_caso=numero_caso,
+        adjunto_id=adjunto_id,
+        storage_dir=request.app.state.settings.storage_dir,
+    )
+    return FileResponse(found.path, media_type=found.mime_type, filename=found.nombre)
 
 
 @router.get(

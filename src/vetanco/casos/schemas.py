@@ -259,9 +259,15 @@ class DescripcionRead(BaseModel):
 
 
 class AdjuntoRead(BaseModel):
+    id: uuid.UUID
     tipo: str = Field(examples=["foto"])
     url: str
     nombre: str | None = Field(examples=["producto_defecto.jpg"])
+    estado: str = Field(
+        description="externo, pendiente, descargado, rechazado o fallido", examples=["descargado"]
+    )
+    mime_type: str | None = None
+    sha256: str | None = None
 
 
 class InvestigacionResumen(BaseModel):

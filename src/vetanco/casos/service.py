@@ -30,6 +30,7 @@ from vetanco.errors import Conflict, NotFound, ValidationFailed
 from vetanco.text import fingerprint, fold
 from vetanco.webhooks.events import Evento
 from vetanco.webhooks.service import emitir
+from vetanco.whatsapp.notificaciones import avisar_cambio_de_estado
 
 CRITICIDADES_CON_INVESTIGACION = (Criticidad.critico.value, Criticidad.mayor.value)
 
@@ -354,8 +355,9 @@ def cambiar_estado(
 
 
 def emitir_cambio_de_estado(session: Session, *, caso: Caso, anterior: str) -> None:
-    """caso.estado_actualizado always; caso.resuelto / caso.cerrado too when that is the new state."""
+    """caso.estado_actualizado always; caso.resuelto / caso.cerrado too; WhatsApp customers are told."""
     numero = caso.numero_caso
+    avisar_cambio_de_estado(session, caso=caso)
     emitir(
         session,
         evento=Evento.caso_estado_actualizado,

@@ -19,6 +19,7 @@ from vetanco.config import Settings
 from vetanco.db import utcnow
 from vetanco.errors import VetancoError
 from vetanco.text import fold
+from vetanco.whatsapp import media as medios
 from vetanco.whatsapp import registro
 from vetanco.whatsapp.entrantes import Entrante
 from vetanco.whatsapp.models import Conversacion
@@ -331,8 +332,13 @@ def _media(turno: Turno) -> None:
         turno.guardar({**datos, "adjuntos": adjuntos}, turno.conv.paso)
         turno.decir(f"Recibí el archivo ({len(adjuntos)}). Lo adjunto al caso.")
         return
+    caso = medios.ultimo_caso_abierto(turno.session, telefono=turno.conv.telefono)
+    if caso is not None:
+        medios.adjuntar(turno.session, caso=caso, adjuntos=[adjunto])
+        turno.decir(f"Recibí el archivo y lo adjunté a tu caso {caso.numero_caso}.")
+        return
     turno.decir(
-        "Recibí el archivo, pero no estamos registrando un caso. Elegí «Registrar caso» y mandalo durante el registro.",
+        "Recibí el archivo, pero no tenés un caso abierto. Elegí «Registrar caso» y mandalo durante el registro.",
         MENU,
     )
 
@@ -403,6 +409,7 @@ def _crear_caso(turno: Turno, datos: dict[str, Any]) -> None:
             caso = casos_service.crear_caso(
                 turno.session, data=data, actor=f"whatsapp:+{turno.conv.telefono}"
             )
+            medios.adjuntar(turno.session, caso=caso, adjuntos=datos.get("adjuntos", []))
     except VetancoError as exc:
         turno.guardar({}, "inicio")
         existente = exc.extra.get("numero_caso")

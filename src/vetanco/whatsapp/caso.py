@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from vetanco.casos.schemas import AdjuntoIn, CasoCreate, DescripcionIn, ProductoIn
+from vetanco.casos.schemas import CasoCreate, DescripcionIn, ProductoIn
 from vetanco.clientes.schemas import ClienteCreate
 
 
@@ -15,11 +15,6 @@ def caso_desde_respuestas(datos: dict[str, Any], *, telefono: str) -> CasoCreate
     libre = [f"Tipo indicado por quien reporta: {r.get('tipo')}."]
     if r.get("descripcion_libre"):
         libre.append(str(r["descripcion_libre"]))
-    adjuntos = [
-        AdjuntoIn(tipo=_tipo(a["tipo"]), url=a["url"], nombre=a.get("nombre"))
-        for a in datos.get("adjuntos", [])
-        if a.get("url")
-    ]
     return CasoCreate.model_validate(
         {
             "tipo_usuario_registro": "colaborador_vetanco" if colaborador else "cliente",
@@ -47,10 +42,5 @@ def caso_desde_respuestas(datos: dict[str, Any], *, telefono: str) -> CasoCreate
                 descripcion_libre=" ".join(libre),
             ),
             "canal": "whatsapp",
-            "adjuntos": adjuntos,
         }
     )
-
-
-def _tipo(value: str) -> str:
-    return value if value in ("foto", "video", "audio", "documento") else "documento"

@@ -106,7 +106,9 @@ def _colaborador(resp: Respuesta, r: dict[str, Any]) -> dict[str, str] | None:
         str(c.id): c.nombre
         for c in resp.session.scalars(select(Colaborador).where(Colaborador.activo))
     }
-    match = process.extractOne(resp.texto, nombres, scorer=fuzz.WRatio, score_cutoff=85)
+    match = process.extractOne(
+        resp.texto, nombres, scorer=fuzz.WRatio, processor=fold, score_cutoff=85
+    )
     if match is None:
         raise Invalido(
             "No encontré ese nombre entre los colaboradores de Vetanco. Probá con nombre y apellido, "

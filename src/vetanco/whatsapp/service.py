@@ -14,7 +14,7 @@ from vetanco.config import Settings
 from vetanco.db import after_commit, utcnow
 from vetanco.errors import Conflict, NotFound
 from vetanco.wake import wake_dispatcher
-from vetanco.whatsapp import bot, repository
+from vetanco.whatsapp import bot, cola, repository
 from vetanco.whatsapp.entrantes import Entrante
 from vetanco.whatsapp.models import Conversacion, KapsoEvento, MensajeWhatsapp
 from vetanco.whatsapp.salidas import Salida
@@ -126,23 +126,14 @@ def encolar(
     autor: str,
     caso_id: uuid.UUID | None = None,
 ) -> MensajeWhatsapp:
-    """An outbound message is a row in the same transaction; the sender delivers it after commit."""
-    body = salida.cuerpo(conv.telefono)
-    mensaje = MensajeWhatsapp(
-        conversacion_id=conv.id,
-        caso_id=caso_id,
-        direccion="saliente",
-        tipo=body["type"],
+    return cola.encolar(
+        session,
+        conv=conv,
+        contenido=salida.cuerpo(conv.telefono),
         texto=salida.texto,
-        contenido=body,
-        estado="pendiente",
         autor=autor,
-        created_at=utcnow(),
+        caso_id=caso_id,
     )
-    session.add(mensaje)
-    session.flush()
-    after_commit(session, wake_dispatcher)
-    return mensaje
 
 
 def _estado(session: Session, entrante: Entrante) -> None:

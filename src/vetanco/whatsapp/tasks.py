@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import httpx
 import structlog
@@ -14,6 +14,7 @@ from vetanco.config import Settings
 from vetanco.db import Database, utcnow
 from vetanco.whatsapp import repository, service
 from vetanco.whatsapp.models import Conversacion, MensajeWhatsapp
+from vetanco.whatsapp.service import VENTANA
 
 log = structlog.get_logger(__name__)
 LEASE_SECONDS = 60.0
@@ -84,10 +85,13 @@ class Sender:
             envios = []
             for m in claimed:
                 conv = session.get(Conversacion, m.conversacion_id)
+                body = self._cuerpo(m, conv, now)
+                if body is None:
+                    continue
                 pnid = (
                     conv.phone_number_id if conv else None
                 ) or self.settings.kapso_phone_number_id
-                envios.append(Envio(m.id, pnid, dict(m.contenido)))
+                envios.append(Envio(m.id, pnid, body))
         if not envios:
             return 0
         results = list(self.pool.map(self._post, envios))
@@ -97,6 +101,52 @@ class Sender:
                 if mensaje is not None:
                     self._record(mensaje, status, wamid, error)
         return len(envios)
+
+    def _cuerpo(
+        self, m: MensajeWhatsapp, conv: Conversacion | None, now: datetime
+    ) -> dict[str, object] | None:
+        """A status notice goes as text inside the 24 h window, as the approved template outside it, or not at all."""
+        aviso = m.contenido.get("aviso_estado")
+        if not aviso:
+            return dict(m.contenido)
+        to = str(m.contenido.get("to"))
+        base = {"messaging_product": "whatsapp", "recipient_type": "individual", "to": to}
+        window_open = (
+            conv is not None
+            and conv.ultimo_entrante_at is not None
+            and now - conv.ultimo_entrante_at <= VENTANA
+        )
+        template = self.settings.kapso_template_estado
+        if window_open:
+            body: dict[str, object] = {
+                **base,
+                "type": "text",
+                "text": {"body": aviso["texto"], "preview_url": False},
+            }
+        elif template:
+            parameters = [
+                {"type": "text", "text": aviso["numero_caso"]},
+                {"type": "text", "text": aviso["estado"]},
+            ]
+            body = {
+                **base,
+                "type": "template",
+                "template": {
+                    "name": template,
+                    "language": {"code": "es_AR"},
+                    "components": [{"type": "body", "parameters": parameters}],
+                },
+            }
+        else:
+            m.estado = "omitido"
+            m.lease_until = None
+            m.ultimo_error = (
+                "fuera de la ventana de 24 h y sin VETANCO_KAPSO_TEMPLATE_ESTADO configurada"
+            )
+            return None
+        m.tipo = str(body["type"])
+        m.contenido = {**m.contenido, "cuerpo": body}
+        return body
 
     def _post(self, envio: Envio) -> tuple[int | None, str | None, str | None]:
         key = self.settings.kapso_api_key
