@@ -262,8 +262,13 @@ def test_varios_productos_y_adjuntos(api: Api) -> None:
     assert response.status_code == 201, response.text
     caso = detalle(api, response.json()["caso"]["numero_caso"])
     assert [p["numero_lote"] for p in caso["productos_afectados"]] == ["L-1", "L-2"]
-    assert caso["adjuntos"] == [
-        {"tipo": "foto", "url": "https://storage.ejemplo.com/a.jpg", "nombre": "a.jpg"}
+    assert [{k: a[k] for k in ("tipo", "url", "nombre", "estado")} for a in caso["adjuntos"]] == [
+        {
+            "tipo": "foto",
+            "url": "https://storage.ejemplo.com/a.jpg",
+            "nombre": "a.jpg",
+            "estado": "externo",
+        }
     ]
 
 

@@ -720,8 +720,15 @@ def serve(
     webhook_secret: str,
     *,
     host: str = "127.0.0.1",
+    phone_number_id: str | None = None,
 ) -> None:
     """Runs the sim in the foreground until interrupted (for `vetanco sim kapso`)."""
-    sim = KapsoSim(api_key=api_key, webhook_secret=webhook_secret, target_url=target_url, port=port)
+    sim = KapsoSim(
+        api_key=api_key,
+        webhook_secret=webhook_secret,
+        target_url=target_url,
+        port=port,
+        **({"phone_number_id": phone_number_id} if phone_number_id else {}),
+    )
     print(f"Kapso sim: VETANCO_KAPSO_API_URL={sim.api_url} → webhooks to {target_url}", flush=True)
     uvicorn.run(sim.app, host=host, port=port, log_level="info")
