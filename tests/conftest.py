@@ -5,15 +5,12 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, create_engine, text
@@ -26,6 +23,7 @@ from vetanco.auth.service import create_key
 from vetanco.config import Settings
 from vetanco.db import Database
 from vetanco.models import Base
+from vetanco.sim.server import ThreadedServer
 
 PG_ADMIN_URL = os.environ.get("VETANCO_TEST_POSTGRES_URL")
 TABLES = [t.name for t in Base.metadata.sorted_tables]
@@ -164,16 +162,7 @@ def api(client: TestClient, keys: dict[str, str]) -> Api:
 @pytest.fixture
 def live_server(app: FastAPI) -> Iterator[str]:
     """The app behind a real uvicorn on a free loopback port, for concurrency tests."""
-    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.02)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    server = ThreadedServer(app, name="vetanco")
+    server.start()
+    yield server.url
+    server.stop()

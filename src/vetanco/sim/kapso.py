@@ -40,6 +40,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from vetanco.sim.server import ThreadedServer
+
 JSON = dict[str, Any]
 API_VERSION = "v24.0"
 STATUSES = ("sent", "delivered", "read", "failed")
@@ -273,8 +275,7 @@ class KapsoSim:
         self._written: set[str] = set()
         self._names: dict[str, str] = {}
         self._port = port
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
+        self._http: ThreadedServer | None = None
         meta = "/meta/whatsapp/{version}"
         self.app = Starlette(
             routes=[
@@ -297,27 +298,15 @@ class KapsoSim:
         return f"{self.url}/meta/whatsapp/{API_VERSION}"
 
     def start(self) -> KapsoSim:
-        config = uvicorn.Config(
-            self.app, host="127.0.0.1", port=self._port, log_level="error", lifespan="off"
-        )
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, daemon=True)
-        self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._server.started:
-            if time.monotonic() > deadline or not self._thread.is_alive():
-                raise RuntimeError("kapso sim did not start")
-            time.sleep(0.01)
-        self._port = self._server.servers[0].sockets[0].getsockname()[1]
+        self._http = ThreadedServer(self.app, port=self._port, name="kapso sim")
+        self._http.start()
+        self._port = self._http.port
         return self
 
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.should_exit = True
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-        self._server = None
-        self._thread = None
+        if self._http is not None:
+            self._http.stop()
+            self._http = None
 
     # --- outbound side (our server → sim) ---------------------------------------------------
 

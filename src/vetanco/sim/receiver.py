@@ -7,11 +7,12 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
+
+from vetanco.sim.server import ThreadedServer
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,8 +40,7 @@ class Receiver:
         self.received: list[Received] = []
         self._lock = threading.Lock()
         self._port = port
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
+        self._http: ThreadedServer | None = None
         self.app = Starlette(routes=[Route("/{path:path}", self._handle, methods=["POST"])])
 
     async def _handle(self, request: Request) -> JSONResponse:
@@ -62,27 +62,15 @@ class Receiver:
         return f"http://127.0.0.1:{self._port}"
 
     def start(self) -> Receiver:
-        config = uvicorn.Config(
-            self.app, host="127.0.0.1", port=self._port, log_level="error", lifespan="off"
-        )
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, daemon=True)
-        self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._server.started:
-            if time.monotonic() > deadline or not self._thread.is_alive():
-                raise RuntimeError("receiver did not start")
-            time.sleep(0.01)
-        self._port = self._server.servers[0].sockets[0].getsockname()[1]
+        self._http = ThreadedServer(self.app, port=self._port, name="receiver")
+        self._http.start()
+        self._port = self._http.port
         return self
 
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.should_exit = True
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-        self._server = None
-        self._thread = None
+        if self._http is not None:
+            self._http.stop()
+            self._http = None
 
     def snapshot(self) -> list[Received]:
         with self._lock:
