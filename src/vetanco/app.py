@@ -21,6 +21,7 @@ from vetanco.estadisticas.routes import router as estadisticas_router
 from vetanco.investigaciones.routes import router as investigaciones_router
 from vetanco.middleware import BodySizeLimit, ResponseHeadersFromState
 from vetanco.ratelimit import RateLimiter
+from vetanco.reten.routes import router as reten_router
 from vetanco.webhooks.routes import router as webhooks_router
 from vetanco.whatsapp.routes import api_router as whatsapp_api_router
 from vetanco.whatsapp.routes import kapso_router
@@ -71,6 +72,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         webhooks_router,
         whatsapp_api_router,
         kapso_router,
+        reten_router,
     ):
         app.include_router(router)
 

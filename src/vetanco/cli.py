@@ -21,11 +21,13 @@ apikey_app = typer.Typer(help="API keys", no_args_is_help=True)
 colaborador_app = typer.Typer(help="Colaboradores de Vetanco", no_args_is_help=True)
 audit_app = typer.Typer(help="Auditoría", no_args_is_help=True)
 webhook_app = typer.Typer(help="Webhooks salientes", no_args_is_help=True)
+reten_app = typer.Typer(help="Conector con Reten", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(apikey_app, name="apikey")
 app.add_typer(colaborador_app, name="colaborador")
 app.add_typer(audit_app, name="audit")
 app.add_typer(webhook_app, name="webhook")
+app.add_typer(reten_app, name="reten")
 
 console = Console()
 err = Console(stderr=True)
@@ -358,6 +360,84 @@ def chat(
     except ChatError as exc:
         err.print(Text.assemble(("Error: ", "red"), str(exc)))
         raise typer.Exit(1) from None
+
+
+@sim_app.command("reten")
+def sim_reten(
+    port: Annotated[int, typer.Option(help="Puerto del simulador")] = 3200,
+    tasks: Annotated[int, typer.Option("--tasks", help="Tareas generadas al iniciar")] = 500,
+    fail_rate: Annotated[
+        float, typer.Option("--fail-rate", help="Fracción de respuestas 500")
+    ] = 0.0,
+    rate_limit: Annotated[
+        str | None, typer.Option("--rate-limit", help="p. ej. 100/minute")
+    ] = None,
+    drop_webhooks: Annotated[
+        float, typer.Option("--drop-webhooks", help="Fracción de webhooks perdidos")
+    ] = 0.0,
+    client_id: Annotated[str, typer.Option(help="client_id OAuth que acepta")] = "sim-client",
+    client_secret: Annotated[
+        str, typer.Option(help="client_secret OAuth que acepta")
+    ] = "sim-secret",  # noqa: S107
+) -> None:
+    """Un Reten de prueba: OAuth con JWT que vencen, /tasks paginado, PATCH, webhooks firmados, 429 y fallas."""
+    from vetanco.sim.reten import serve as serve_reten
+
+    serve_reten(
+        port,
+        tasks=tasks,
+        fail_rate=fail_rate,
+        rate_limit=rate_limit,
+        drop_webhooks=drop_webhooks,
+        client_id=client_id,
+        client_secret=client_secret,
+    )
+
+
+@reten_app.command("sync")
+def reten_sync(
+    full: Annotated[
+        bool,
+        typer.Option(
+            "--full", help="Empezar un recorrido completo (marca las tareas desaparecidas)"
+        ),
+    ] = False,
+) -> None:
+    """Una reconciliación con Reten en primer plano; la última línea es un resumen JSON."""
+    import json
+
+    from rich.progress import Progress
+
+    from vetanco.reten.client import RetenClient, RetenError
+    from vetanco.reten.metrics import PROCESS_METRICS
+    from vetanco.reten.sync import sincronizar
+
+    settings = get_settings()
+    try:
+        client = RetenClient(settings, metrics=PROCESS_METRICS)
+    except RetenError as exc:
+        err.print(f"[red]Error:[/red] {exc}")
+        raise typer.Exit(1) from None
+    database = _database()
+    try:
+        with Progress(console=err, transient=True) as progress:
+            task = progress.add_task("Sincronizando tareas de Reten", total=None)
+
+            def advance(page: int, pages: int) -> None:
+                progress.update(task, completed=page, total=pages or None)
+
+            resumen = sincronizar(database, client, full=full, progress=advance)
+    finally:
+        client.close()
+        database.dispose()
+    summary = {k: v for k, v in resumen.as_dict().items() if k != "completed_walk"}
+    if not resumen.completed_walk:
+        err.print(
+            "[yellow]La reconciliación se interrumpió; la próxima retoma desde el último punto.[/yellow]"
+        )
+    print(json.dumps(summary))
+    if resumen.errors:
+        raise typer.Exit(1)
 
 
 if __name__ == "__main__":

@@ -46,6 +46,26 @@ class Settings(BaseSettings):
     whatsapp_media_max_bytes: int = Field(default=16 * 1024 * 1024, gt=0)
     conversation_reset_after: float = Field(default=24 * 3600, gt=0)
 
+    reten_base_url: str | None = None
+    reten_client_id: str | None = None
+    reten_client_secret: SecretStr | None = None
+    reten_token_url: str | None = None
+    reten_scopes: str = "tasks:read tasks:write"
+    reten_webhook_secret: SecretStr | None = None
+    reten_poll_interval: float = Field(default=300, gt=0)
+    reten_reconcile_interval: float = Field(default=24 * 3600, gt=0)
+    reten_max_retries: int = Field(default=6, ge=0, le=20)
+    reten_backoff_base: float = Field(default=0.5, ge=0)
+    reten_timeout: float = Field(default=10.0, gt=0)
+
+    @property
+    def reten_enabled(self) -> bool:
+        return bool(self.reten_base_url)
+
+    @property
+    def reten_token_endpoint(self) -> str:
+        return self.reten_token_url or f"{(self.reten_base_url or '').rstrip('/')}/auth/token"
+
     @field_validator("webhook_retry_schedule", "whatsapp_retry_schedule")
     @classmethod
     def _schedule(cls, value: str) -> str:

@@ -11,6 +11,7 @@ import structlog
 
 from vetanco.config import Settings
 from vetanco.db import Database
+from vetanco.reten.tasks import RetenPoller
 from vetanco.wake import wait_for_work, wake_dispatcher
 from vetanco.webhooks.tasks import Dispatcher
 from vetanco.whatsapp.media import MediaFetcher
@@ -35,6 +36,7 @@ class BackgroundWorker:
             Sender(db, settings),
             MediaFetcher(db, settings),
             Dispatcher(db, settings),
+            RetenPoller(db, settings),
         ]
 
     def run_once(self) -> int:

@@ -1,0 +1,54 @@
+"""Reten: the local mirror of field tasks, and the connector's own state (checkpoint, webhook id)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from vetanco.db import Base, UTCDateTime, utcnow
+
+
+class TareaReten(Base):
+    """One Reten task as last seen; `remote_updated_at` decides whether a copy is newer."""
+
+    __tablename__ = "tareas_reten"
+    __table_args__ = (
+        Index("ix_tareas_reten_status", "status"),
+        Index("ix_tareas_reten_assigned_to", "assigned_to"),
+        Index("ix_tareas_reten_due_date", "due_date"),
+    )
+
+    id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    title: Mapped[str | None] = mapped_column(String(500))
+    description: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str | None] = mapped_column(String(30))
+    priority: Mapped[str | None] = mapped_column(String(20))
+    assigned_to: Mapped[str | None] = mapped_column(String(100))
+    due_date: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    remote_created_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    remote_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    raw: Mapped[dict[str, Any]] = mapped_column(JSON)
+    caso_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("casos.id"), index=True)
+    seen_walk: Mapped[str | None] = mapped_column(String(40))
+    vanished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    synced_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class RetenEstado(Base):
+    """A single row: where an interrupted reconcile resumes, and what the connector last did."""
+
+    __tablename__ = "reten_estado"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False, default=1)
+    walk_id: Mapped[str | None] = mapped_column(String(40))
+    walk_full: Mapped[bool | None] = mapped_column()
+    checkpoint_page: Mapped[int | None] = mapped_column(Integer)
+    walk_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_poll_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_full_walk_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    webhook_id: Mapped[str | None] = mapped_column(String(100))
+    refresh_token_enc: Mapped[str | None] = mapped_column(Text)

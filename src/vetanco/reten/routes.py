@@ -1,0 +1,61 @@
+"""/api/reten: the task mirror and the connector's status."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request
+
+from vetanco.auth.deps import ReaderKey
+from vetanco.db import SessionDep
+from vetanco.reten import service
+from vetanco.reten.schemas import RetenEstadoRead, TareaList, TareaRead
+from vetanco.schemas import FechaFiltro, Limit, Page, rango
+
+router = APIRouter(prefix="/api/reten", tags=["reten"])
+
+Status = Annotated[str | None, Query(pattern="^(pending|in_progress|completed|cancelled)$")]
+Priority = Annotated[str | None, Query(pattern="^(low|medium|high|urgent)$")]
+
+
+@router.get("/tareas", response_model=TareaList, summary="Tareas de Reten (espejo local)")
+def tareas(
+    session: SessionDep,
+    _key: ReaderKey,
+    status: Status = None,
+    assigned_to: Annotated[str | None, Query(max_length=100)] = None,
+    priority: Priority = None,
+    due_date_from: Annotated[FechaFiltro | None, Query()] = None,
+    due_date_to: Annotated[FechaFiltro | None, Query()] = None,
+    numero_caso: Annotated[str | None, Query(pattern=r"^VET-\d{4}-\d{5,}$")] = None,
+    page: Page = 1,
+    limit: Limit = 20,
+) -> TareaList:
+    desde, hasta = rango(due_date_from, due_date_to)
+    return service.listar_tareas(
+        session,
+        status=status,
+        assigned_to=assigned_to,
+        priority=priority,
+        due_desde=desde,
+        due_hasta=hasta,
+        numero_caso=numero_caso,
+        page=page,
+        limit=limit,
+    )
+
+
+@router.get("/tareas/{task_id}", response_model=TareaRead, summary="Una tarea de Reten")
+def tarea(
+    task_id: Annotated[str, Path(max_length=100)], session: SessionDep, _key: ReaderKey
+) -> TareaRead:
+    return service.obtener_tarea(session, task_id=task_id)
+
+
+@router.get(
+    "/estado",
+    response_model=RetenEstadoRead,
+    summary="Estado del conector Reten (modo, KPIs, alertas)",
+)
+def estado(request: Request, session: SessionDep, _key: ReaderKey) -> RetenEstadoRead:
+    return service.estado_conector(session, settings=request.app.state.settings)

@@ -1,0 +1,182 @@
+"""Reconciling poll: walk GET /tasks page by page into the mirror, resumable, never moving a task back."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from vetanco.db import Database, utcnow
+from vetanco.reten.client import RetenClient, RetenError
+from vetanco.reten.models import RetenEstado, TareaReten
+from vetanco.reten.vinculos import vincular_por_texto
+
+
+@dataclass
+class Resumen:
+    pages: int = 0
+    fetched: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: int = 0
+    vanished: int = 0
+    completed_walk: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _ts(value: Any) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def estado(session: Session) -> RetenEstado:
+    row = session.get(RetenEstado, 1, with_for_update=True)
+    if row is None:
+        row = RetenEstado(id=1)
+        session.add(row)
+        session.flush()
+    return row
+
+
+def aplicar(session: Session, data: dict[str, Any], *, walk_id: str | None = None) -> str:
+    """Upserts one task; an older or equal `updated_at` changes nothing. Returns created/updated/unchanged."""
+    task_id = str(data["id"])
+    incoming = _ts(data.get("updated_at"))
+    tarea = session.get(TareaReten, task_id)
+    if tarea is not None:
+        if walk_id:
+            tarea.seen_walk = walk_id
+        tarea.vanished_at = None
+        current = tarea.remote_updated_at
+        if current is not None and (incoming is None or incoming <= current):
+            return "unchanged"
+        outcome = "updated"
+    else:
+        tarea = TareaReten(id=task_id, raw={})
+        session.add(tarea)
+        outcome = "created"
+    anterior = tarea.status
+    tarea.title = data.get("title")
+    tarea.description = data.get("description")
+    tarea.status = data.get("status")
+    tarea.priority = data.get("priority")
+    tarea.assigned_to = data.get("assigned_to")
+    tarea.due_date = _ts(data.get("due_date"))
+    tarea.remote_created_at = _ts(data.get("created_at"))
+    tarea.remote_updated_at = incoming
+    tarea.raw = dict(data)
+    tarea.synced_at = utcnow()
+    tarea.seen_walk = walk_id or tarea.seen_walk
+    session.flush()
+    vincular_por_texto(
+        session, tarea=tarea, estado_anterior=anterior if outcome == "updated" else None
+    )
+    return outcome
+
+
+def sincronizar(
+    db: Database,
+    client: RetenClient,
+    *,
+    full: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> Resumen:
+    """One reconcile. Resumes an interrupted walk from its checkpoint; only a completed full walk marks vanished tasks."""
+    pasos = list(recorrer(db, client, full=full, progress=progress))
+    return pasos[-1] if pasos else Resumen()
+
+
+def recorrer(
+    db: Database,
+    client: RetenClient,
+    *,
+    full: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> Iterator[Resumen]:
+    """The walk one page at a time, so a background worker can interleave it with other work."""
+    resumen = Resumen()
+    with db.transaction() as session:
+        st = estado(session)
+        if full or st.checkpoint_page is None or st.walk_id is None:
+            st.walk_id = uuid.uuid4().hex
+            st.walk_started_at = utcnow()
+            st.checkpoint_page = 1
+            st.walk_full = True
+        walk_id, start = st.walk_id, st.checkpoint_page or 1
+    try:
+        for page, tasks, pages in client.iter_pages(start_page=start, limit=100):
+            with db.transaction() as session:
+                for data in tasks:
+                    outcome = aplicar(session, data, walk_id=walk_id)
+                    setattr(resumen, outcome, getattr(resumen, outcome) + 1)
+                estado(session).checkpoint_page = page + 1
+            resumen.pages += 1
+            resumen.fetched += len(tasks)
+            if progress:
+                progress(page, pages)
+            yield resumen
+        _marcar_desaparecidas(db, client, walk_id=walk_id, resumen=resumen)
+    except RetenError:
+        resumen.errors += 1
+        yield resumen
+        return
+    with db.transaction() as session:
+        st = estado(session)
+        now = utcnow()
+        if st.walk_full:
+            st.last_full_walk_at = now
+        st.checkpoint_page = None
+        st.walk_id = None
+        st.walk_full = None
+        st.last_poll_at = now
+    resumen.completed_walk = True
+    yield resumen
+
+
+def _marcar_desaparecidas(
+    db: Database, client: RetenClient, *, walk_id: str, resumen: Resumen
+) -> None:
+    """Pages shift when tasks are deleted mid-walk, so each unseen task is confirmed with GET before it is marked."""
+    with db.transaction(write=False) as session:
+        st = session.get(RetenEstado, 1)
+        if st is None or not st.walk_full:
+            return
+        unseen = list(
+            session.scalars(
+                select(TareaReten.id).where(
+                    or_(TareaReten.seen_walk.is_(None), TareaReten.seen_walk != walk_id),
+                    TareaReten.vanished_at.is_(None),
+                )
+            )
+        )
+    for task_id in unseen:
+        data = client.get_task(task_id)
+        with db.transaction() as session:
+            if data is None:
+                session.execute(
+                    update(TareaReten).where(TareaReten.id == task_id).values(vanished_at=utcnow())
+                )
+                resumen.vanished += 1
+            else:
+                outcome = aplicar(session, data, walk_id=walk_id)
+                setattr(resumen, outcome, getattr(resumen, outcome) + 1)
+
+
+def tareas(session: Session, **filters: Any) -> list[TareaReten]:
+    stmt = select(TareaReten).order_by(TareaReten.id)
+    for field, value in filters.items():
+        if value is not None:
+            stmt = stmt.where(getattr(TareaReten, field) == value)
+    return list(session.scalars(stmt))

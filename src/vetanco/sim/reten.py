@@ -1,0 +1,961 @@
+"""Reten (field-task platform) simulator on loopback: OAuth 2.0 + JWT, tasks API, signed webhooks.
+
+Follows the spec «Consumo desde API REST de Reten» (reten-api-consumo.md) and fills its gaps the
+way a typical OAuth 2.0 / REST service does:
+
+- ``POST /v1/auth/token`` (RFC 6749, form-encoded; client credentials in HTTP Basic or in the form):
+  ``client_credentials``, ``authorization_code`` and ``refresh_token`` grants. Access tokens are HS256
+  JWTs (``iss, sub, client_id, scope, iat, exp, jti``); refresh tokens are opaque, single-use and
+  rotated; authorization codes are single-use and live 10 minutes. ``GET /v1/auth/authorize``
+  approves at once (no consent screen) and redirects with ``code`` and ``state``.
+- Every other ``/v1`` endpoint needs ``Authorization: Bearer``; failures follow RFC 6750
+  (401 ``invalid_token``, 403 ``insufficient_scope``, both with ``WWW-Authenticate``).
+- Order of the gates: latency → token (401) → rate limit (429) → injected failures (``fail_next``,
+  ``fail_rate``) → scope (403) → handler. Rate limiting is a fixed window per client that opens with
+  the client's first request (GitHub-style ``X-RateLimit-Reset``: when the whole quota comes back).
+- Webhooks carry the PARTIAL task of the spec's example (``id, title, status, assigned_to``) and
+  ``X-Reten-Signature: sha256=<hex HMAC-SHA256 of the raw body>``. Bodies are compact JSON with raw
+  UTF-8 (accents included): a receiver that re-serialises before checking the signature fails.
+  One attempt per webhook, no retries: the spec's answer to lost webhooks is polling.
+- PATCH notes are stored in ``RetenSim.notes`` (the task's shape stays exactly the spec's).
+
+``/sim/*`` (no auth, not in the spec) lets a person drive ``serve`` mode by hand.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+import hmac
+import json
+import math
+import queue
+import random
+import re
+import secrets
+import threading
+import time
+import uuid
+from collections import deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
+
+import httpx
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import Route
+from starlette.types import Message, Receive, Scope, Send
+
+from vetanco.sim.server import ThreadedServer
+
+JSON = dict[str, Any]
+STATUSES = ("pending", "in_progress", "completed", "cancelled")
+PRIORITIES = ("low", "medium", "high", "urgent")
+EVENTS = ("task.created", "task.updated", "task.completed")
+SCOPES = ("tasks:read", "tasks:write")
+TASK_FIELDS = (
+    "id",
+    "title",
+    "description",
+    "status",
+    "priority",
+    "assigned_to",
+    "due_date",
+    "created_at",
+    "updated_at",
+)
+WEBHOOK_FIELDS = ("id", "title", "status", "assigned_to")
+EDITABLE = ("title", "description", "status", "priority", "assigned_to", "due_date")
+CODE_TTL = 600
+ISSUER = "reten-sim"
+
+# --- HS256 JWT with the standard library ---------------------------------------------------------
+
+
+class InvalidTokenError(ValueError):
+    """Malformed, badly signed, not HS256, or expired."""
+
+
+def _b64e(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
+
+
+def _b64d(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def _compact(obj: Any) -> bytes:
+    return json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def _key(key: bytes | str) -> bytes:
+    return key.encode() if isinstance(key, str) else key
+
+
+def encode_jwt(claims: JSON, key: bytes | str) -> str:
+    header = {"alg": "HS256", "typ": "JWT"}
+    signing_input = f"{_b64e(_compact(header))}.{_b64e(_compact(claims))}"
+    signature = hmac.new(_key(key), signing_input.encode("ascii"), hashlib.sha256).digest()
+    return f"{signing_input}.{_b64e(signature)}"
+
+
+def decode_jwt(
+    token: str, key: bytes | str, *, now: float | None = None, leeway: float = 0
+) -> JSON:
+    """Claims of a valid token; InvalidTokenError otherwise (``exp`` checked when present)."""
+    parts = token.split(".")
+    if len(parts) != 3:
+        raise InvalidTokenError("malformed token")
+    try:
+        header, claims = json.loads(_b64d(parts[0])), json.loads(_b64d(parts[1]))
+        signature = _b64d(parts[2])
+    except ValueError as exc:  # binascii.Error, UnicodeDecodeError and JSONDecodeError included
+        raise InvalidTokenError("malformed token") from exc
+    if not isinstance(header, dict) or header.get("alg") != "HS256":
+        raise InvalidTokenError("algorithm must be HS256")
+    expected = hmac.new(_key(key), f"{parts[0]}.{parts[1]}".encode("ascii"), hashlib.sha256)
+    if not hmac.compare_digest(signature, expected.digest()):
+        raise InvalidTokenError("bad signature")
+    if not isinstance(claims, dict):
+        raise InvalidTokenError("claims must be an object")
+    exp = claims.get("exp")
+    if exp is not None:
+        if not isinstance(exp, int | float):
+            raise InvalidTokenError("exp must be a number")
+        if (time.time() if now is None else now) >= exp + leeway:
+            raise InvalidTokenError("token expired")
+    return claims
+
+
+def sign(body: bytes, secret: str) -> str:
+    """The ``X-Reten-Signature`` value of a webhook body."""
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+# --- small helpers -------------------------------------------------------------------------------
+
+
+def _iso(dt: datetime, *, micro: bool = False) -> str:
+    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ" if micro else "%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_iso(value: str) -> datetime:
+    """ISO 8601 (``Z`` or offset; a bare date or naive time counts as UTC); ValueError otherwise."""
+    dt = datetime.fromisoformat(value.strip())
+    return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt
+
+
+_UNITS = {"s": 1, "sec": 1, "second": 1, "m": 60, "min": 60, "minute": 60}
+_UNITS |= {"h": 3600, "hour": 3600, "d": 86400, "day": 86400}
+_RATE = re.compile(r"^\s*(\d+)\s*(?:/|per)\s*(\d*)\s*([a-z]+?)s?\s*$", re.I)
+
+
+def parse_rate(spec: str) -> tuple[int, float]:
+    """``"100/minute"``, ``"10 per second"``, ``"5/30s"`` → (limit, period in seconds)."""
+    match = _RATE.match(spec)
+    unit = _UNITS.get(match.group(3).lower()) if match else None
+    if match is None or unit is None or int(match.group(1)) < 1:
+        raise ValueError(f"bad rate limit {spec!r}: use e.g. '100/minute'")
+    return int(match.group(1)), float(int(match.group(2) or 1) * unit)
+
+
+class _BadRequest(Exception):
+    pass
+
+
+def _error(status: int, error: str, message: str | None = None, **headers: str) -> JSONResponse:
+    body = {"error": error} | ({"message": message} if message else {})
+    return JSONResponse(body, status_code=status, headers=headers or None)
+
+
+def _oauth_error(status: int, error: str, description: str, **headers: str) -> JSONResponse:
+    body = {"error": error, "error_description": description}
+    return JSONResponse(body, status_code=status, headers={"Cache-Control": "no-store", **headers})
+
+
+def _invalid_token(description: str) -> JSONResponse:
+    www = f'Bearer realm="reten", error="invalid_token", error_description="{description}"'
+    return _error(401, "invalid_token", description, **{"WWW-Authenticate": www})
+
+
+_FAILURES = {500: "internal", 502: "bad_gateway", 503: "unavailable", 504: "gateway_timeout"}
+_FAILURES |= {429: "rate_limited", 404: "not_found", 403: "insufficient_scope"}
+
+
+def _failure(status: int) -> JSONResponse:
+    if status == 401:
+        return _invalid_token("simulated failure")
+    try:
+        phrase = HTTPStatus(status).phrase.lower().replace(" ", "_")
+    except ValueError:
+        phrase = "simulated"
+    error = _FAILURES.get(status, phrase)
+    headers = {"Retry-After": "1"} if status in (429, 503) else {}
+    return _error(status, error, f"simulated failure ({status})", **headers)
+
+
+async def _json_body(request: Request) -> JSON:
+    try:
+        body = json.loads(await request.body())
+    except ValueError as exc:
+        raise _BadRequest("el cuerpo debe ser JSON") from exc
+    if not isinstance(body, dict):
+        raise _BadRequest("el cuerpo debe ser un objeto JSON")
+    return body
+
+
+def _check_task(task: JSON) -> None:
+    if not isinstance(task.get("title"), str) or not task["title"].strip():
+        raise ValueError("title must be a non-empty string")
+    if not isinstance(task.get("description"), str):
+        raise ValueError("description must be a string")
+    if task.get("status") not in STATUSES:
+        raise ValueError(f"status must be one of {STATUSES}")
+    if task.get("priority") not in PRIORITIES:
+        raise ValueError(f"priority must be one of {PRIORITIES}")
+    if task.get("assigned_to") is not None and not isinstance(task["assigned_to"], str):
+        raise ValueError("assigned_to must be a string or None")
+    for key in ("due_date", "created_at", "updated_at"):
+        value = task.get(key)
+        if value is None and key == "due_date":
+            continue
+        if not isinstance(value, str) or not value.endswith("Z"):
+            raise ValueError(f"{key} must be an ISO 8601 string ending in Z")
+        parse_iso(value)
+
+
+# --- realistic Spanish field visits --------------------------------------------------------------
+
+CLIENTES = (
+    "Granja Avícola Los Álamos",
+    "Cabaña San Jorge",
+    "Criadero Don Pedro",
+    "Avícola Santa Rosa",
+    "Establecimiento La Esperanza",
+    "Porcinos del Litoral",
+    "Agropecuaria El Ombú",
+    "Granja Las Marías",
+    "Tambo La Lucila",
+    "Feedlot Los Pinos",
+    "Veterinaria El Ceibo",
+    "Cooperativa Ganadera Unión",
+    "Incubadora San Cayetano",
+    "Granja Tres Arroyos",
+)
+LOCALIDADES = (
+    "Pilar",
+    "Arrecifes",
+    "Colón",
+    "Concepción del Uruguay",
+    "Marcos Juárez",
+    "Río Cuarto",
+    "Tandil",
+    "Venado Tuerto",
+    "Crespo",
+    "San Pedro",
+    "Rafaela",
+)
+PRODUCTOS = (
+    "Fosbac Plus T",
+    "Vitamina E Selenio",
+    "Enrofloxacina 10 %",
+    "Complejo B inyectable",
+    "Electrolitos solubles",
+    "Ivermectina 1 %",
+    "Sulfatrim",
+)
+VISITAS = (
+    ("Visita a Cliente {c}", "Reunión de seguimiento mensual en {l}."),
+    ("Visita a Cliente {c}", "Revisión del plan sanitario del lote y del consumo de {p}."),
+    ("Presentación de {p} – {c}", "Charla técnica con el veterinario del establecimiento."),
+    ("Capacitación al personal – {c}", "Manejo y dosificación de {p}."),
+    ("Toma de muestras – {c}", "Extracción de muestras para laboratorio en {l}."),
+    ("Relevamiento de stock – {c}", "Control de vencimientos y stock de {p}."),
+    ("Entrega de material técnico – {c}", "Fichas técnicas y folletería de {p}."),
+)
+RECLAMO = (
+    "Seguimiento reclamo {n} – {c}",
+    "Visita por el reclamo {n}: verificar el lote de {p} informado por el cliente en {l}.",
+)
+
+
+@dataclass(slots=True)
+class _Grant:
+    client_id: str
+    scope: str
+    redirect_uri: str | None = None
+    expires: float = math.inf
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    event: str
+    task_id: str
+    webhook_id: str
+    url: str
+    secret: str
+    body: bytes
+
+
+Handler = Callable[[Request], Awaitable[Response]]
+
+
+class _Asgi:
+    """An ASGI 3 callable around a coroutine (uvicorn takes a bare bound method for ASGI 2)."""
+
+    def __init__(self, call: Callable[[Scope, Receive, Send], Awaitable[None]]) -> None:
+        self.call = call
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self.call(scope, receive, send)
+
+
+class RetenSim:
+    def __init__(
+        self,
+        *,
+        client_id: str = "sim-client",
+        client_secret: str = "sim-secret",  # noqa: S107
+        tasks: int = 0,
+        seed: int = 0,
+        fail_rate: float = 0.0,
+        rate_limit: str | None = None,
+        drop_webhooks: float = 0.0,
+        latency: float = 0.0,
+        token_ttl: int = 3600,
+        port: int = 0,
+    ) -> None:
+        self.client_id, self.client_secret, self.token_ttl = client_id, client_secret, token_ttl
+        self.fail_rate, self.drop_webhooks, self.latency = fail_rate, drop_webhooks, latency
+        self.allowed_scopes: tuple[str, ...] = SCOPES  # what this client may be granted
+        self.webhook_timeout = 10.0
+        self.tasks: dict[str, JSON] = {}
+        self.notes: dict[str, list[str]] = {}  # task_id → notes received by PATCH, in order
+        self.webhooks: list[JSON] = []
+        self.deliveries: list[JSON] = []
+        self.patches: list[tuple[str, JSON]] = []
+        self.requests: list[tuple[str, str, int]] = []
+        self._lock = threading.RLock()
+        self._cond = threading.Condition(self._lock)
+        self._signing_key = secrets.token_bytes(32)
+        self._rng = random.Random(seed)
+        self._fail_rng = random.Random(f"fail:{seed}")
+        self._drop_rng = random.Random(f"drop:{seed}")
+        self._seq = 0
+        self._last = datetime.now(UTC)
+        self._live: set[str] = set()  # jti of access tokens still honoured
+        self._codes: dict[str, _Grant] = {}
+        self._refresh: dict[str, _Grant] = {}
+        self._failures: deque[int] = deque()
+        self._windows: dict[str, list[float]] = {}  # subject → [window start, count]
+        self._limit: tuple[int, float] | None = None
+        self.rate_limit = rate_limit
+        self._queue: queue.Queue[_Job | None] = queue.Queue()
+        self._worker: threading.Thread | None = None
+        self._users = [f"user_{n:03d}" for n in self._rng.sample(range(100, 1000), 12)]
+        for _ in range(tasks):
+            self._insert(self._generate(datetime.now(UTC).replace(microsecond=0)))
+        self._port = port
+        self._http: ThreadedServer | None = None
+        self.router = Starlette(
+            routes=[
+                Route("/v1/auth/token", self._token, methods=["POST"]),
+                Route("/v1/auth/authorize", self._authorize, methods=["GET"]),
+                Route("/v1/tasks", self._api("tasks:read", self._list), methods=["GET"]),
+                Route("/v1/tasks/{task_id}", self._api("tasks:read", self._get), methods=["GET"]),
+                Route(
+                    "/v1/tasks/{task_id}", self._api("tasks:write", self._patch), methods=["PATCH"]
+                ),
+                Route("/v1/webhooks", self._api("tasks:write", self._webhook), methods=["POST"]),
+                Route("/sim/tasks", self._sim_add, methods=["POST"]),
+                Route("/sim/tasks/{task_id}", self._sim_change, methods=["PATCH", "DELETE"]),
+                Route("/sim/expire-tokens", self._sim_expire, methods=["POST"]),
+            ],
+            exception_handlers={404: self._http_error, 405: self._http_error},
+        )
+        self.app = _Asgi(self._front)
+
+    # --- lifecycle --------------------------------------------------------------------------
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self._port}/v1"
+
+    @property
+    def token_url(self) -> str:
+        return f"{self.base_url}/auth/token"
+
+    @property
+    def authorize_url(self) -> str:
+        return f"{self.base_url}/auth/authorize"
+
+    def start(self) -> RetenSim:
+        self._http = ThreadedServer(self.app, port=self._port, name="reten sim")
+        self._http.start()
+        self._port = self._http.port
+        with self._lock:
+            self._ensure_worker()
+        return self
+
+    def stop(self) -> None:
+        if self._http is not None:
+            self._http.stop()
+            self._http = None
+        with self._lock:  # a change racing with stop() starts a new worker after the sentinel
+            worker, self._worker = self._worker, None
+            if worker is not None:
+                self._queue.put(None)
+        if worker is not None:
+            worker.join(timeout=self.webhook_timeout + 5)
+
+    async def _front(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """The router, plus latency and the ``requests`` log for every ``/v1`` request."""
+        if scope["type"] != "http" or not str(scope["path"]).startswith("/v1"):
+            await self.router(scope, receive, send)
+            return
+        if self.latency > 0:
+            await asyncio.sleep(self.latency)
+        status = 500
+
+        async def recording(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+            await send(message)
+
+        try:
+            await self.router(scope, receive, recording)
+        finally:
+            with self._lock:
+                self.requests.append((str(scope["method"]), str(scope["path"]), status))
+
+    # --- the source of truth ----------------------------------------------------------------
+
+    @property
+    def rate_limit(self) -> str | None:
+        return self._rate_spec
+
+    @rate_limit.setter
+    def rate_limit(self, spec: str | None) -> None:
+        limit = parse_rate(spec) if spec is not None else None
+        with self._lock:
+            self._rate_spec, self._limit = spec, limit
+            self._windows.clear()
+
+    def _tick(self) -> str:
+        """Now, strictly after every timestamp handed out before (microsecond precision)."""
+        now = datetime.now(UTC)
+        self._last = now if now > self._last else self._last + timedelta(microseconds=1)
+        return _iso(self._last, micro=True)
+
+    def _next_id(self) -> str:
+        while True:
+            self._seq += 1
+            if (task_id := f"task_{self._seq:06d}") not in self.tasks:
+                return task_id
+
+    def _generate(self, now: datetime) -> JSON:
+        rng = self._rng
+        cliente, localidad, producto = (
+            rng.choice(CLIENTES),
+            rng.choice(LOCALIDADES),
+            rng.choice(PRODUCTOS),
+        )
+        numero = f"VET-{now.year}-{rng.randint(1, 200):05d}"
+        title, description = RECLAMO if rng.random() < 0.05 else rng.choice(VISITAS)
+        fmt = {"c": cliente, "l": localidad, "p": producto, "n": numero}
+        due = (now + timedelta(days=rng.randint(-30, 30))).replace(
+            hour=rng.randint(8, 17), minute=rng.choice((0, 30)), second=0
+        )
+        if due < now:
+            status = rng.choices(STATUSES, weights=(20, 10, 60, 10))[0]
+        else:
+            status = rng.choices(STATUSES, weights=(60, 30, 5, 5))[0]
+        created = now - timedelta(seconds=rng.randint(3600, 45 * 86400))
+        age = int((now - created).total_seconds())
+        updated = (
+            created if rng.random() < 0.3 else created + timedelta(seconds=rng.randint(0, age))
+        )
+        return {
+            "id": "",  # given by _insert once the task is valid
+            "title": title.format(**fmt),
+            "description": description.format(**fmt),
+            "status": status,
+            "priority": rng.choices(PRIORITIES, weights=(20, 45, 25, 10))[0],
+            "assigned_to": rng.choice(self._users),
+            "due_date": _iso(due),
+            "created_at": _iso(created),
+            "updated_at": _iso(updated),
+        }
+
+    def _insert(self, task: JSON) -> None:
+        _check_task(task)
+        task["id"] = task["id"] or self._next_id()
+        self.tasks[task["id"]] = task
+
+    def add_task(self, **fields: Any) -> JSON:
+        """A realistic pending task with `fields` overriding; emits ``task.created``."""
+        if unknown := set(fields) - set(TASK_FIELDS):
+            raise ValueError(f"unknown task fields {sorted(unknown)}")
+        with self._lock:
+            if "id" in fields and (not isinstance(fields["id"], str) or not fields["id"]):
+                raise ValueError("id must be a non-empty string")
+            if fields.get("id") in self.tasks:
+                raise ValueError(f"task {fields['id']} already exists")
+            stamp = self._tick()
+            task = self._generate(datetime.now(UTC).replace(microsecond=0))
+            task |= {"status": "pending", "created_at": stamp, "updated_at": stamp} | fields
+            self._insert(task)
+            self._emit("task.created", task)
+            return dict(task)
+
+    def update_task(self, task_id: str, **changes: Any) -> JSON:
+        """Applies `changes` (task fields and/or ``notes``), bumps updated_at, emits the webhook:
+        ``task.completed`` when the status becomes completed, ``task.updated`` otherwise."""
+        if unknown := set(changes) - {*EDITABLE, "notes"}:
+            raise ValueError(f"fields that cannot be changed: {sorted(unknown)}")
+        notes = changes.pop("notes", None)
+        if notes is not None and not isinstance(notes, str):
+            raise ValueError("notes must be a string")
+        with self._lock:
+            task = self.tasks[task_id]
+            candidate = task | changes
+            _check_task(candidate)
+            became_completed = candidate["status"] == "completed" and task["status"] != "completed"
+            candidate["updated_at"] = self._tick()
+            self.tasks[task_id] = candidate
+            if notes is not None:
+                self.notes.setdefault(task_id, []).append(notes)
+            self._emit("task.completed" if became_completed else "task.updated", candidate)
+            return dict(candidate)
+
+    def delete_task(self, task_id: str) -> None:
+        with self._lock:
+            del self.tasks[task_id]
+            self.notes.pop(task_id, None)
+
+    def snapshot(self) -> dict[str, JSON]:
+        with self._lock:
+            return {task_id: dict(task) for task_id, task in self.tasks.items()}
+
+    def expire_tokens(self) -> None:
+        """Every access token issued so far answers 401 (refresh tokens keep working)."""
+        with self._lock:
+            self._live.clear()
+
+    def fail_next(self, status: int, times: int = 1) -> None:
+        """The next `times` API requests (not /auth) that pass the token check answer `status`."""
+        with self._lock:
+            self._failures.extend([status] * times)
+
+    def add_webhook(self, url: str, events: list[str], secret: str) -> JSON:
+        """What ``POST /v1/webhooks`` does, without HTTP."""
+        if not isinstance(url, str) or urlsplit(url).scheme not in ("http", "https"):
+            raise ValueError("url must be an http(s) URL")
+        if not isinstance(events, list) or not events or not set(events) <= set(EVENTS):
+            raise ValueError(f"events must be a non-empty list drawn from {EVENTS}")
+        if not isinstance(secret, str) or not secret:
+            raise ValueError("secret must be a non-empty string")
+        webhook = {
+            "id": f"wh_{uuid.uuid4().hex[:16]}",
+            "url": url,
+            "events": list(dict.fromkeys(events)),
+        }
+        with self._lock:
+            self.webhooks.append(webhook | {"secret": secret})
+        return webhook
+
+    # --- webhook deliveries -----------------------------------------------------------------
+
+    def _emit(self, event: str, task: JSON) -> None:
+        """Called with the lock held, so jobs queue up in the order of the changes."""
+        payload = {
+            "event": event,
+            "timestamp": _iso(datetime.now(UTC)),
+            "data": {key: task[key] for key in WEBHOOK_FIELDS},
+        }
+        body = _compact(payload)
+        for hook in self.webhooks:
+            if event in hook["events"]:
+                job = _Job(event, task["id"], hook["id"], hook["url"], hook["secret"], body)
+                self._queue.put(job)
+        self._ensure_worker()
+
+    def _ensure_worker(self) -> None:
+        if self._worker is None or not self._worker.is_alive():
+            self._worker = threading.Thread(target=self._work, daemon=True, name="reten webhooks")
+            self._worker.start()
+
+    def _work(self) -> None:
+        with httpx.Client(timeout=self.webhook_timeout) as client:
+            while (job := self._queue.get()) is not None:
+                status: int | None = None
+                dropped = self._drop_rng.random() < self.drop_webhooks
+                if not dropped:
+                    headers = {
+                        "Content-Type": "application/json",
+                        "X-Reten-Signature": sign(job.body, job.secret),
+                        "User-Agent": "Reten-Webhooks/1.0 (sim)",
+                    }
+                    try:
+                        status = client.post(job.url, content=job.body, headers=headers).status_code
+                    except httpx.HTTPError:
+                        status = None
+                with self._cond:
+                    self.deliveries.append(
+                        {
+                            "event": job.event,
+                            "task_id": job.task_id,
+                            "webhook_id": job.webhook_id,
+                            "url": job.url,
+                            "delivered": status is not None and 200 <= status < 300,
+                            "dropped": dropped,
+                            "status": status,
+                            "body": job.body,
+                        }
+                    )
+                    self._cond.notify_all()
+
+    def wait_deliveries(self, count: int, timeout: float = 10) -> None:
+        """Until `count` deliveries were attempted (dropped ones included); TimeoutError otherwise."""
+        with self._cond:
+            if not self._cond.wait_for(lambda: len(self.deliveries) >= count, timeout):
+                raise TimeoutError(f"{len(self.deliveries)} of {count} webhook deliveries")
+
+    # --- OAuth 2.0 --------------------------------------------------------------------------
+
+    def _granted(self, requested: str | None, allowed: tuple[str, ...]) -> str | None:
+        """The scope to grant (all of `allowed` when none is requested), None if beyond it."""
+        wanted = (requested or "").split() or list(allowed)
+        return " ".join(dict.fromkeys(wanted)) if set(wanted) <= set(allowed) else None
+
+    def _issue(self, scope: str, *, refresh: bool) -> JSONResponse:
+        now = time.time()
+        jti = uuid.uuid4().hex
+        claims = {
+            "iss": ISSUER,
+            "sub": self.client_id,
+            "client_id": self.client_id,
+            "scope": scope,
+            "iat": int(now),
+            "exp": math.ceil(now + self.token_ttl),  # never shorter than token_ttl
+            "jti": jti,
+        }
+        body: JSON = {
+            "access_token": encode_jwt(claims, self._signing_key),
+            "token_type": "Bearer",
+            "expires_in": self.token_ttl,
+            "scope": scope,
+        }
+        with self._lock:
+            self._live.add(jti)
+            if refresh:
+                body["refresh_token"] = f"rt_{secrets.token_urlsafe(32)}"
+                self._refresh[body["refresh_token"]] = _Grant(self.client_id, scope)
+        return JSONResponse(body, headers={"Cache-Control": "no-store", "Pragma": "no-cache"})
+
+    def _client_ok(self, request: Request, form: dict[str, str]) -> bool | None:
+        """True/False for good/bad credentials, None when none were sent."""
+        auth = request.headers.get("authorization", "")
+        if auth[:6].lower() == "basic ":
+            try:
+                client_id, _, secret = base64.b64decode(auth[6:].strip()).decode().partition(":")
+            except ValueError:
+                return False
+            client_id, secret = unquote(client_id), unquote(secret)
+        elif "client_id" in form:
+            client_id, secret = form["client_id"], form.get("client_secret", "")
+        else:
+            return None
+        same_id = hmac.compare_digest(client_id.encode(), self.client_id.encode())
+        return hmac.compare_digest(secret.encode(), self.client_secret.encode()) and same_id
+
+    async def _token(self, request: Request) -> Response:
+        ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if ctype != "application/x-www-form-urlencoded":
+            return _oauth_error(400, "invalid_request", "use application/x-www-form-urlencoded")
+        form = dict(
+            parse_qsl((await request.body()).decode(errors="replace"), keep_blank_values=True)
+        )
+        client = self._client_ok(request, form)
+        if not client:
+            basic = {"WWW-Authenticate": 'Basic realm="reten"'} if client is False else {}
+            return _oauth_error(401, "invalid_client", "client authentication failed", **basic)
+        grant_type = form.get("grant_type")
+        if grant_type == "client_credentials":
+            scope = self._granted(form.get("scope"), self.allowed_scopes)
+            if scope is None:
+                return _oauth_error(
+                    400, "invalid_scope", f"allowed: {' '.join(self.allowed_scopes)}"
+                )
+            return self._issue(scope, refresh=False)
+        if grant_type == "authorization_code":
+            with self._lock:
+                grant = self._codes.pop(form.get("code", ""), None)  # single use, even on failure
+            if grant is None or grant.expires < time.time():
+                return _oauth_error(400, "invalid_grant", "unknown, used or expired code")
+            if grant.redirect_uri != form.get("redirect_uri"):
+                return _oauth_error(400, "invalid_grant", "redirect_uri does not match")
+            return self._issue(grant.scope, refresh=True)
+        if grant_type == "refresh_token":
+            with self._lock:
+                grant = self._refresh.pop(form.get("refresh_token", ""), None)  # rotated
+            if grant is None:
+                return _oauth_error(400, "invalid_grant", "unknown or already used refresh token")
+            scope = self._granted(form.get("scope"), tuple(grant.scope.split()))
+            if scope is None:
+                return _oauth_error(400, "invalid_scope", "cannot widen the original scope")
+            return self._issue(scope, refresh=True)
+        if grant_type is None:
+            return _oauth_error(400, "invalid_request", "grant_type is required")
+        return _oauth_error(400, "unsupported_grant_type", f"{grant_type} is not supported")
+
+    async def _authorize(self, request: Request) -> Response:
+        """Approves at once (the simulated user always consents) and redirects back."""
+        params = request.query_params
+        if params.get("client_id") != self.client_id:
+            return _oauth_error(400, "invalid_client", "unknown client_id")
+        redirect_uri = params.get("redirect_uri", "")
+        parts = urlsplit(redirect_uri)
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.fragment:
+            return _oauth_error(400, "invalid_request", "redirect_uri must be an absolute URL")
+        answer: dict[str, str] = {}
+        scope = self._granted(params.get("scope"), self.allowed_scopes)
+        if params.get("response_type") != "code":
+            answer["error"] = "unsupported_response_type"
+        elif scope is None:
+            answer["error"] = "invalid_scope"
+        else:
+            answer["code"] = secrets.token_urlsafe(24)
+            with self._lock:
+                grant = _Grant(self.client_id, scope, redirect_uri, time.time() + CODE_TTL)
+                self._codes[answer["code"]] = grant
+        if "state" in params:
+            answer["state"] = params["state"]
+        glue = "&" if parts.query else "?"
+        return RedirectResponse(f"{redirect_uri}{glue}{urlencode(answer)}", status_code=302)
+
+    # --- the gates every API request goes through -------------------------------------------
+
+    def _claims(self, request: Request) -> JSON | str:
+        """The token's claims, or why it is refused."""
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            return "missing bearer token"
+        try:
+            claims = decode_jwt(token.strip(), self._signing_key)
+        except InvalidTokenError as exc:
+            return str(exc)
+        with self._lock:
+            return claims if claims.get("jti") in self._live else "token revoked or expired"
+
+    def _rate(self, subject: str) -> tuple[bool, dict[str, str]]:
+        with self._lock:
+            if self._limit is None:
+                return False, {}
+            limit, period = self._limit
+            now = time.time()
+            window = self._windows.get(subject)
+            if window is None or now >= window[0] + period:
+                window = self._windows[subject] = [now, 0]
+            limited = window[1] >= limit
+            if not limited:
+                window[1] += 1
+            reset = window[0] + period
+            headers = {
+                "X-RateLimit-Limit": str(limit),
+                "X-RateLimit-Remaining": str(limit - int(window[1])),
+                "X-RateLimit-Reset": str(math.ceil(reset)),
+            }
+            if limited:
+                headers["Retry-After"] = str(max(1, math.ceil(reset - now)))
+            return limited, headers
+
+    def _injected(self) -> int | None:
+        with self._lock:
+            if self._failures:
+                return self._failures.popleft()
+            if self.fail_rate > 0 and self._fail_rng.random() < self.fail_rate:
+                return 500
+            return None
+
+    def _api(self, needed: str, handler: Handler) -> Handler:
+        async def endpoint(request: Request) -> Response:
+            claims = self._claims(request)
+            if isinstance(claims, str):
+                return _invalid_token(claims)
+            limited, headers = self._rate(str(claims.get("sub")))
+            if limited:
+                response: Response = _error(429, "rate_limited", "too many requests")
+            elif (failure := self._injected()) is not None:
+                response = _failure(failure)
+            elif needed not in str(claims.get("scope", "")).split():
+                www = f'Bearer realm="reten", error="insufficient_scope", scope="{needed}"'
+                response = _error(403, "insufficient_scope", f"requires {needed}")
+                response.headers["WWW-Authenticate"] = www
+            else:
+                try:
+                    response = await handler(request)
+                except _BadRequest as exc:
+                    response = _error(400, "invalid_request", str(exc))
+            response.headers.update(headers)
+            return response
+
+        return endpoint
+
+    async def _http_error(self, request: Request, exc: Exception) -> Response:
+        status = int(getattr(exc, "status_code", 500))
+        return _error(status, "not_found" if status == 404 else "method_not_allowed")
+
+    # --- endpoints --------------------------------------------------------------------------
+
+    @staticmethod
+    def _int(value: str | None, name: str, default: int) -> int:
+        if value is None:
+            return default
+        try:
+            return int(value)
+        except ValueError:
+            raise _BadRequest(f"{name} must be an integer") from None
+
+    async def _list(self, request: Request) -> Response:
+        q = request.query_params
+        page, limit = self._int(q.get("page"), "page", 1), self._int(q.get("limit"), "limit", 20)
+        if page < 1:
+            raise _BadRequest("page must be >= 1")
+        if not 1 <= limit <= 100:
+            raise _BadRequest("limit must be between 1 and 100")
+        for name, allowed in (("status", STATUSES), ("priority", PRIORITIES)):
+            if name in q and q[name] not in allowed:
+                raise _BadRequest(f"{name} must be one of {', '.join(allowed)}")
+        if "assigned_to" in q and not q["assigned_to"]:
+            raise _BadRequest("assigned_to must not be empty")
+        bounds: dict[str, datetime] = {}
+        for name in ("due_date_from", "due_date_to"):
+            if name in q:
+                try:
+                    bounds[name] = parse_iso(q[name])
+                except ValueError:
+                    raise _BadRequest(f"{name} must be ISO 8601") from None
+
+        def keep(task: JSON) -> bool:
+            if any(k in q and task[k] != q[k] for k in ("status", "priority", "assigned_to")):
+                return False
+            if not bounds:
+                return True
+            if task["due_date"] is None:
+                return False
+            due = parse_iso(task["due_date"])
+            low, high = bounds.get("due_date_from"), bounds.get("due_date_to")
+            return (low is None or due >= low) and (high is None or due <= high)
+
+        with self._lock:
+            found = [dict(t) for _, t in sorted(self.tasks.items()) if keep(t)]
+        pagination = {"page": page, "limit": limit, "total": len(found)}
+        pagination["pages"] = math.ceil(len(found) / limit)
+        return JSONResponse(
+            {"data": found[(page - 1) * limit : page * limit], "pagination": pagination}
+        )
+
+    async def _get(self, request: Request) -> Response:
+        task_id = request.path_params["task_id"]
+        with self._lock:
+            task = self.tasks.get(task_id)
+            task = dict(task) if task is not None else None
+        if task is None:
+            return _error(404, "not_found", f"task {task_id} does not exist")
+        return JSONResponse(task)
+
+    async def _patch(self, request: Request) -> Response:
+        task_id = request.path_params["task_id"]
+        body = await _json_body(request)
+        if unknown := set(body) - {"status", "notes"}:
+            raise _BadRequest(f"only status and notes can be changed, not {sorted(unknown)}")
+        if not body:
+            raise _BadRequest("nothing to change: send status and/or notes")
+        if "status" in body and body["status"] not in STATUSES:
+            raise _BadRequest(f"status must be one of {', '.join(STATUSES)}")
+        notes = body.get("notes")
+        if "notes" in body and (not isinstance(notes, str) or len(notes) > 2000):
+            raise _BadRequest("notes must be a string of at most 2000 characters")
+        with self._lock:
+            if task_id not in self.tasks:
+                return _error(404, "not_found", f"task {task_id} does not exist")
+            task = self.update_task(task_id, **body)
+            self.patches.append((task_id, body))
+        return JSONResponse(task)
+
+    async def _webhook(self, request: Request) -> Response:
+        body = await _json_body(request)
+        fields: list[Any] = [body.get(key) for key in ("url", "events", "secret")]
+        try:
+            webhook = self.add_webhook(*fields)
+        except ValueError as exc:
+            raise _BadRequest(str(exc)) from None
+        return JSONResponse(webhook, status_code=201)
+
+    # --- /sim: manual driving in serve mode -------------------------------------------------
+
+    async def _sim_add(self, request: Request) -> Response:
+        try:
+            return JSONResponse(self.add_task(**await _json_body(request)), status_code=201)
+        except (ValueError, _BadRequest) as exc:
+            return _error(400, "invalid_request", str(exc))
+
+    async def _sim_change(self, request: Request) -> Response:
+        task_id = request.path_params["task_id"]
+        try:
+            if request.method == "DELETE":
+                self.delete_task(task_id)
+                return Response(status_code=204)
+            return JSONResponse(self.update_task(task_id, **await _json_body(request)))
+        except KeyError:
+            return _error(404, "not_found", f"task {task_id} does not exist")
+        except (ValueError, _BadRequest) as exc:
+            return _error(400, "invalid_request", str(exc))
+
+    async def _sim_expire(self, request: Request) -> Response:
+        self.expire_tokens()
+        return Response(status_code=204)
+
+
+def serve(
+    port: int,
+    *,
+    tasks: int,
+    fail_rate: float,
+    rate_limit: str | None,
+    drop_webhooks: float,
+    client_id: str,
+    client_secret: str,
+    seed: int = 0,
+    latency: float = 0.0,
+    token_ttl: int = 3600,
+    host: str = "127.0.0.1",
+) -> None:
+    """Runs the sim in the foreground until interrupted (for `vetanco sim reten`)."""
+    sim = RetenSim(
+        client_id=client_id,
+        client_secret=client_secret,
+        tasks=tasks,
+        seed=seed,
+        fail_rate=fail_rate,
+        rate_limit=rate_limit,
+        drop_webhooks=drop_webhooks,
+        latency=latency,
+        token_ttl=token_ttl,
+        port=port,
+    )
+    print(
+        f"Reten sim: VETANCO_RETEN_BASE_URL={sim.base_url} VETANCO_RETEN_CLIENT_ID={client_id} "
+        f"({len(sim.tasks)} tasks; POST/PATCH/DELETE /sim/tasks to drive webhooks)",
+        flush=True,
+    )
+    uvicorn.run(sim.app, host=host, port=port, log_level="info")
