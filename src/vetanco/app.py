@@ -22,6 +22,7 @@ from vetanco.investigaciones.routes import router as investigaciones_router
 from vetanco.middleware import BodySizeLimit, ResponseHeadersFromState
 from vetanco.ratelimit import RateLimiter
 from vetanco.reten.routes import router as reten_router
+from vetanco.reten.routes import webhook_router as reten_webhook_router
 from vetanco.webhooks.routes import router as webhooks_router
 from vetanco.whatsapp.routes import api_router as whatsapp_api_router
 from vetanco.whatsapp.routes import kapso_router
@@ -73,6 +74,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         whatsapp_api_router,
         kapso_router,
         reten_router,
+        reten_webhook_router,
     ):
         app.include_router(router)
 

@@ -14,7 +14,7 @@ from vetanco.clientes.models import Cliente
 from vetanco.colaboradores.models import Colaborador
 from vetanco.db import Base
 from vetanco.investigaciones.models import Investigacion
-from vetanco.reten.models import RetenEstado, TareaReten
+from vetanco.reten.models import RetenAccion, RetenEstado, RetenEvento, TareaReten
 from vetanco.webhooks.models import OutboxEvent, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from vetanco.whatsapp.models import Conversacion, KapsoEvento, MensajeWhatsapp
 
@@ -34,7 +34,9 @@ __all__ = [
     "MensajeWhatsapp",
     "OutboxEvent",
     "ProductoAfectado",
+    "RetenAccion",
     "RetenEstado",
+    "RetenEvento",
     "SecuenciaCaso",
     "TareaReten",
     "WebhookAttempt",

@@ -11,7 +11,7 @@ import structlog
 
 from vetanco.config import Settings
 from vetanco.db import Database
-from vetanco.reten.tasks import RetenPoller
+from vetanco.reten.tasks import RetenAcciones, RetenInbox, RetenPoller
 from vetanco.wake import wait_for_work, wake_dispatcher
 from vetanco.webhooks.tasks import Dispatcher
 from vetanco.whatsapp.media import MediaFetcher
@@ -36,6 +36,8 @@ class BackgroundWorker:
             Sender(db, settings),
             MediaFetcher(db, settings),
             Dispatcher(db, settings),
+            RetenInbox(db, settings),
+            RetenAcciones(db, settings),
             RetenPoller(db, settings),
         ]
 

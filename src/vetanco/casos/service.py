@@ -27,6 +27,7 @@ from vetanco.clientes.service import upsert_cliente
 from vetanco.colaboradores.service import exigir_colaborador
 from vetanco.db import utcnow
 from vetanco.errors import Conflict, NotFound, ValidationFailed
+from vetanco.reten.acciones import completar_tareas_del_caso
 from vetanco.text import fingerprint, fold
 from vetanco.webhooks.events import Evento
 from vetanco.webhooks.service import emitir
@@ -358,6 +359,7 @@ def emitir_cambio_de_estado(session: Session, *, caso: Caso, anterior: str) -> N
     """caso.estado_actualizado always; caso.resuelto / caso.cerrado too; WhatsApp customers are told."""
     numero = caso.numero_caso
     avisar_cambio_de_estado(session, caso=caso)
+    completar_tareas_del_caso(session, caso=caso)
     emitir(
         session,
         evento=Evento.caso_estado_actualizado,

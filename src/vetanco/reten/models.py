@@ -10,6 +10,7 @@ from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from vetanco.db import Base, UTCDateTime, utcnow
+from vetanco.webhooks.models import BigId
 
 
 class TareaReten(Base):
@@ -50,5 +51,42 @@ class RetenEstado(Base):
     walk_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_poll_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_full_walk_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_webhook_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     webhook_id: Mapped[str | None] = mapped_column(String(100))
     refresh_token_enc: Mapped[str | None] = mapped_column(Text)
+
+
+class RetenEvento(Base):
+    """Durable inbox of Reten webhooks: stored and acknowledged first, applied by the worker."""
+
+    __tablename__ = "reten_eventos"
+    __table_args__ = (Index("ix_reten_eventos_pendientes", "processed_at", "id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    dedup_key: Mapped[str] = mapped_column(String(64), unique=True)
+    event: Mapped[str] = mapped_column(String(40))
+    task_id: Mapped[str | None] = mapped_column(String(100))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(String(500))
+
+
+class RetenAccion(Base):
+    """A change we owe Reten (PATCH a task), written with the case change and sent after commit."""
+
+    __tablename__ = "reten_acciones"
+    __table_args__ = (Index("ix_reten_acciones_cola", "estado", "proximo_intento_at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    task_id: Mapped[str] = mapped_column(String(100))
+    caso_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("casos.id"))
+    body: Mapped[dict[str, Any]] = mapped_column(JSON)
+    estado: Mapped[str] = mapped_column(String(20), default="pendiente")
+    intentos: Mapped[int] = mapped_column(Integer, default=0)
+    proximo_intento_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ultimo_error: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

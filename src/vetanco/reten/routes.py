@@ -2,17 +2,50 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 
 from vetanco.auth.deps import ReaderKey
-from vetanco.db import SessionDep
-from vetanco.reten import service
+from vetanco.db import Database, SessionDep
+from vetanco.errors import Unauthorized, ValidationFailed
+from vetanco.reten import entrantes, service
 from vetanco.reten.schemas import RetenEstadoRead, TareaList, TareaRead
 from vetanco.schemas import FechaFiltro, Limit, Page, rango
 
 router = APIRouter(prefix="/api/reten", tags=["reten"])
+webhook_router = APIRouter(tags=["reten"])
+
+
+def _store(db: Database, body: bytes, data: dict[str, Any]) -> None:
+    with db.transaction() as session:
+        entrantes.almacenar(session, body=body, data=data)
+
+
+@webhook_router.post(
+    "/webhooks/reten", summary="Webhooks de tareas de Reten (firmados con X-Reten-Signature)"
+)
+async def reten_webhook(request: Request) -> JSONResponse:
+    """Checked on the raw bytes in constant time, stored, acknowledged; applied by the worker."""
+    body = await request.body()
+    secret = request.app.state.settings.reten_webhook_secret
+    try:
+        entrantes.verificar(
+            body=body,
+            signature=request.headers.get("x-reten-signature"),
+            secret=secret.get_secret_value() if secret else None,
+        )
+    except entrantes.FirmaInvalida as exc:
+        raise Unauthorized(f"Firma de Reten inválida: {exc}.") from exc
+    try:
+        data = entrantes.parse(body)
+    except entrantes.CuerpoInvalido as exc:
+        raise ValidationFailed.field(["body"], str(exc)) from exc
+    await run_in_threadpool(_store, request.app.state.db, body, data)
+    return JSONResponse({"status": "ok", "received": True})
+
 
 Status = Annotated[str | None, Query(pattern="^(pending|in_progress|completed|cancelled)$")]
 Priority = Annotated[str | None, Query(pattern="^(low|medium|high|urgent)$")]

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from datetime import timedelta
 
 import structlog
+from sqlalchemy import or_, select
 
+from vetanco.casos import historial
+from vetanco.casos import repository as casos_repository
 from vetanco.config import Settings
-from vetanco.db import Database
+from vetanco.db import Database, utcnow
+from vetanco.reten import entrantes, sync
 from vetanco.reten.client import RetenClient, RetenError
 from vetanco.reten.metrics import PROCESS_METRICS
+from vetanco.reten.models import RetenAccion, RetenEvento
 from vetanco.reten.sync import Resumen, recorrer
 
 log = structlog.get_logger(__name__)
@@ -50,6 +56,142 @@ class RetenPoller:
             log.info("reten_reconcile", **resumen.as_dict())
             self.walk = None
         return 1
+
+    def close(self) -> None:
+        if self.client is not None:
+            self.client.close()
+
+
+class RetenInbox:
+    """Applies stored Reten webhooks in arrival order; partial payloads are completed with a GET."""
+
+    def __init__(
+        self, db: Database, settings: Settings, *, client: RetenClient | None = None
+    ) -> None:
+        self.db = db
+        self.settings = settings
+        self.client = client
+
+    def _client(self) -> RetenClient:
+        if self.client is None:
+            self.client = RetenClient(self.settings, metrics=PROCESS_METRICS)
+        return self.client
+
+    def run_once(self) -> int:
+        if not self.settings.reten_enabled:
+            return 0
+        done = 0
+        for _ in range(50):
+            with self.db.transaction(write=False) as session:
+                evento = entrantes.pendiente(session)
+                if evento is None:
+                    return done
+                evento_id, data = evento.id, dict(evento.payload["data"])
+            try:
+                tarea = entrantes.completar(self._client(), data)
+            except RetenError as exc:
+                with self.db.transaction() as session:
+                    row = session.get(RetenEvento, evento_id)
+                    if row is not None:
+                        row.attempts += 1
+                        row.last_error = str(exc)[:500]
+                        if row.attempts >= 5:
+                            row.processed_at = utcnow()
+                return done
+            with self.db.transaction() as session:
+                row = session.get(RetenEvento, evento_id, with_for_update=True)
+                if row is not None and row.processed_at is None:
+                    entrantes.aplicar_evento(session, evento=row, tarea=tarea)
+            done += 1
+        return done
+
+    def close(self) -> None:
+        if self.client is not None:
+            self.client.close()
+
+
+class RetenAcciones:
+    """Sends queued PATCHes to Reten and records the outcome in the case history."""
+
+    def __init__(
+        self, db: Database, settings: Settings, *, client: RetenClient | None = None
+    ) -> None:
+        self.db = db
+        self.settings = settings
+        self.client = client
+
+    def run_once(self) -> int:
+        if not self.settings.reten_enabled:
+            return 0
+        now = utcnow()
+        with self.db.transaction() as session:
+            stmt = (
+                select(RetenAccion)
+                .where(
+                    RetenAccion.estado == "pendiente",
+                    or_(
+                        RetenAccion.proximo_intento_at.is_(None),
+                        RetenAccion.proximo_intento_at <= now,
+                    ),
+                    or_(RetenAccion.lease_until.is_(None), RetenAccion.lease_until < now),
+                )
+                .order_by(RetenAccion.id)
+                .limit(10)
+                .with_for_update(skip_locked=True)
+            )
+            jobs = []
+            for accion in session.scalars(stmt):
+                accion.lease_until = now + timedelta(seconds=120)
+                jobs.append((accion.id, accion.task_id, dict(accion.body)))
+        if not jobs:
+            return 0
+        if self.client is None:
+            self.client = RetenClient(self.settings, metrics=PROCESS_METRICS)
+        for accion_id, task_id, body in jobs:
+            try:
+                tarea: dict[str, object] | None = self.client.patch_task(task_id, body)
+                error = None
+            except RetenError as exc:
+                tarea, error = None, f"{exc.kind}: {exc}"
+            self._record(accion_id, tarea, error)
+        return len(jobs)
+
+    def _record(self, accion_id: int, tarea: dict[str, object] | None, error: str | None) -> None:
+        with self.db.transaction() as session:
+            accion = session.get(RetenAccion, accion_id)
+            if accion is None:
+                return
+            accion.intentos += 1
+            accion.lease_until = None
+            if tarea is not None:
+                accion.estado = "hecha"
+                accion.done_at = utcnow()
+                sync.aplicar(session, dict(tarea))
+                resultado = f"tarea {accion.task_id} completada en Reten"
+            elif accion.intentos >= 6:
+                accion.estado = "fallida"
+                accion.ultimo_error = error
+                resultado = f"no se pudo completar la tarea {accion.task_id} en Reten: {error}"
+            else:
+                accion.ultimo_error = error
+                accion.proximo_intento_at = utcnow() + timedelta(seconds=2**accion.intentos)
+                return
+            caso = (
+                casos_repository.by_id(session, accion.caso_id, for_update=True)
+                if accion.caso_id
+                else None
+            )
+            if caso is not None:
+                historial.registrar(
+                    session,
+                    caso=caso,
+                    accion="tarea_reten_cierre",
+                    actor="reten",
+                    cambios={
+                        f"tarea_reten.{accion.task_id}": {"antes": None, "despues": accion.estado}
+                    },
+                    motivo=resultado,
+                )
 
     def close(self) -> None:
         if self.client is not None:
