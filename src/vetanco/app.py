@@ -21,6 +21,7 @@ from vetanco.estadisticas.routes import router as estadisticas_router
 from vetanco.investigaciones.routes import router as investigaciones_router
 from vetanco.middleware import BodySizeLimit, ResponseHeadersFromState
 from vetanco.ratelimit import RateLimiter
+from vetanco.reten.routes import casos_router as reten_casos_router
 from vetanco.reten.routes import router as reten_router
 from vetanco.reten.routes import webhook_router as reten_webhook_router
 from vetanco.webhooks.routes import router as webhooks_router
@@ -75,6 +76,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         kapso_router,
         reten_router,
         reten_webhook_router,
+        reten_casos_router,
     ):
         app.include_router(router)
 

@@ -394,6 +394,45 @@ def sim_reten(
     )
 
 
+@reten_app.command("webhook-register")
+def reten_webhook_register(
+    url: Annotated[
+        str, typer.Option("--url", help="URL pública de este servidor (se agrega /webhooks/reten)")
+    ],
+) -> None:
+    """Registra nuestro receptor en Reten (POST /webhooks) con VETANCO_RETEN_WEBHOOK_SECRET y guarda el id."""
+    from vetanco.reten.client import RetenClient, RetenError
+    from vetanco.reten.sync import estado
+
+    settings = get_settings()
+    secret = settings.reten_webhook_secret
+    if secret is None:
+        err.print(
+            "[red]Error:[/red] definí VETANCO_RETEN_WEBHOOK_SECRET antes de registrar el webhook."
+        )
+        raise typer.Exit(1)
+    target = url.rstrip("/")
+    if not target.endswith("/webhooks/reten"):
+        target += "/webhooks/reten"
+    try:
+        client = RetenClient(settings)
+        webhook_id = client.register_webhook(
+            url=target,
+            events=["task.created", "task.updated", "task.completed"],
+            secret=secret.get_secret_value(),
+        )
+        client.close()
+    except RetenError as exc:
+        err.print(f"[red]Error:[/red] {exc}")
+        raise typer.Exit(1) from None
+    database = _database()
+    with database.transaction() as session:
+        estado(session).webhook_id = webhook_id
+    database.dispose()
+    console.print(f"Webhook registrado en Reten → {target}")
+    print(webhook_id)
+
+
 @reten_app.command("sync")
 def reten_sync(
     full: Annotated[

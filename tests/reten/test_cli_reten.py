@@ -50,3 +50,24 @@ def test_sync_without_base_url_says_the_connector_is_off(monkeypatch: pytest.Mon
     get_settings.cache_clear()
     assert result.exit_code == 1
     assert "apagado" in result.output
+
+
+def test_webhook_register_keeps_the_returned_id(
+    env: RetenSim, monkeypatch: pytest.MonkeyPatch, database_url: str
+) -> None:
+    monkeypatch.setenv("VETANCO_RETEN_WEBHOOK_SECRET", "secreto")
+    get_settings.cache_clear()
+    result = runner.invoke(
+        cli, ["reten", "webhook-register", "--url", "https://vetanco.ejemplo.com"]
+    )
+    assert result.exit_code == 0, result.output
+    webhook_id = result.output.strip().splitlines()[-1]
+    assert [w["id"] for w in env.webhooks] == [webhook_id]
+    assert env.webhooks[0]["url"] == "https://vetanco.ejemplo.com/webhooks/reten"
+    from vetanco.db import Database
+    from vetanco.reten.models import RetenEstado
+
+    database = Database(database_url)
+    with database.transaction(write=False) as session:
+        assert session.get(RetenEstado, 1).webhook_id == webhook_id  # type: ignore[union-attr]
+    database.dispose()

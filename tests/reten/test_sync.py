@@ -149,3 +149,33 @@ def test_status_endpoint_reports_off_and_the_mirror(api: Api) -> None:
 )
 def test_task_filters_are_validated(api: Api, params: dict[str, object]) -> None:
     assert api.get("/api/reten/tareas", params=params).status_code == 400
+
+
+def test_manual_link_shows_in_case_detail(
+    api: Api, db: Database, reten: RetenSim, reten_client: RetenClient
+) -> None:
+    numero = crear_caso(api)
+    task = reten.add_task(title="Visita a Cliente Los Pinos", status="in_progress")
+    sincronizar(db, reten_client, full=True)
+    linked = api.post(
+        f"/api/casos/{numero}/tareas-reten", json={"task_id": task["id"]}, role="calidad"
+    )
+    assert linked.status_code == 201
+    assert linked.json()["numero_caso"] == numero
+    detalle = api.get(f"/api/casos/{numero}").json()["caso"]
+    assert [t["id"] for t in detalle["tareas_reten"]] == [task["id"]]
+    assert api.get(f"/api/casos/{numero}/tareas-reten").json()["data"][0]["id"] == task["id"]
+    otro = crear_caso(api)
+    assert (
+        api.post(f"/api/casos/{otro}/tareas-reten", json={"task_id": task["id"]}).status_code == 409
+    )
+    assert (
+        api.post(f"/api/casos/{numero}/tareas-reten", json={"task_id": "task_nada"}).status_code
+        == 404
+    )
+    assert (
+        api.post(
+            f"/api/casos/{numero}/tareas-reten", json={"task_id": task["id"]}, role="lectura"
+        ).status_code
+        == 403
+    )

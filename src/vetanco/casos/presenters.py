@@ -18,6 +18,7 @@ from vetanco.casos.schemas import (
     InvestigacionResumen,
     ProductoRead,
     ProductoResumen,
+    TareaRetenResumen,
 )
 from vetanco.investigaciones.models import Investigacion
 
@@ -107,6 +108,11 @@ def detalle(caso: Caso) -> CasoRead:
             "numero_remito": caso.numero_remito,
             "adjuntos": [_adjunto(caso, a) for a in caso.adjuntos],
             "investigacion": investigacion_resumen(caso.investigacion),
+            "tareas_reten": [
+                TareaRetenResumen.model_validate(t, from_attributes=True)
+                for t in getattr(caso, "tareas_reten", [])
+                if t.vanished_at is None
+            ],
             "resolucion": caso.resolucion,
             "acciones_correctivas": caso.acciones_correctivas,
             "acciones_preventivas": caso.acciones_preventivas,

@@ -285,6 +285,14 @@ class InvestigacionResumen(BaseModel):
     acciones_preventivas: str | None
 
 
+class TareaRetenResumen(BaseModel):
+    id: str = Field(examples=["task_001"])
+    title: str | None
+    status: str | None
+    assigned_to: str | None
+    due_date: datetime | None
+
+
 class CasoRead(BaseModel):
     id: uuid.UUID
     numero_caso: str = Field(examples=["VET-2025-00123"])
@@ -301,6 +309,7 @@ class CasoRead(BaseModel):
     numero_remito: str | None
     adjuntos: list[AdjuntoRead]
     investigacion: InvestigacionResumen | None
+    tareas_reten: list[TareaRetenResumen] = Field(default_factory=list)
     resolucion: str | None
     acciones_correctivas: str | None
     acciones_preventivas: str | None

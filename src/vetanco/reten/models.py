@@ -7,8 +7,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
+from vetanco.casos.models import Caso
 from vetanco.db import Base, UTCDateTime, utcnow
 from vetanco.webhooks.models import BigId
 
@@ -37,6 +38,10 @@ class TareaReten(Base):
     seen_walk: Mapped[str | None] = mapped_column(String(40))
     vanished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     synced_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    caso: Mapped[Caso | None] = relationship(
+        backref=backref("tareas_reten", lazy="selectin", order_by="TareaReten.id")
+    )
 
 
 class RetenEstado(Base):

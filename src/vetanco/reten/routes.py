@@ -6,17 +6,20 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse
+from pydantic import Field
 from starlette.concurrency import run_in_threadpool
 
-from vetanco.auth.deps import ReaderKey
+from vetanco.auth.deps import ReaderKey, StateKey
+from vetanco.casos.routes import NumeroCaso
 from vetanco.db import Database, SessionDep
 from vetanco.errors import Unauthorized, ValidationFailed
 from vetanco.reten import entrantes, service
 from vetanco.reten.schemas import RetenEstadoRead, TareaList, TareaRead
-from vetanco.schemas import FechaFiltro, Limit, Page, rango
+from vetanco.schemas import FechaFiltro, Input, Limit, Page, rango
 
 router = APIRouter(prefix="/api/reten", tags=["reten"])
 webhook_router = APIRouter(tags=["reten"])
+casos_router = APIRouter(tags=["reten"])
 
 
 def _store(db: Database, body: bytes, data: dict[str, Any]) -> None:
@@ -92,3 +95,30 @@ def tarea(
 )
 def estado(request: Request, session: SessionDep, _key: ReaderKey) -> RetenEstadoRead:
     return service.estado_conector(session, settings=request.app.state.settings)
+
+
+class Vinculo(Input):
+    task_id: str = Field(min_length=1, max_length=100, examples=["task_001"])
+
+
+@casos_router.post(
+    "/api/casos/{numero_caso}/tareas-reten",
+    response_model=TareaRead,
+    status_code=201,
+    summary="Vincular una tarea de Reten al caso",
+)
+def vincular(
+    numero_caso: NumeroCaso, data: Vinculo, session: SessionDep, key: StateKey
+) -> TareaRead:
+    return service.vincular_a_mano(
+        session, numero_caso=numero_caso, task_id=data.task_id, actor=key.actor
+    )
+
+
+@casos_router.get(
+    "/api/casos/{numero_caso}/tareas-reten",
+    response_model=TareaList,
+    summary="Tareas de Reten del caso",
+)
+def tareas_del_caso(numero_caso: NumeroCaso, session: SessionDep, _key: ReaderKey) -> TareaList:
+    return service.tareas_de_caso(session, numero_caso=numero_caso)

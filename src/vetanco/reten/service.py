@@ -101,3 +101,43 @@ def estado_conector(session: Session, *, settings: Settings) -> RetenEstadoRead:
         tareas_en_espejo=int(count),
         kpis=kpis,
     )
+
+
+def vincular_a_mano(session: Session, *, numero_caso: str, task_id: str, actor: str) -> TareaRead:
+    """Links a mirrored task to a case by hand; the link goes into the case history."""
+    from vetanco.casos import historial
+    from vetanco.casos import service as casos_service
+    from vetanco.errors import Conflict
+
+    caso = casos_service.obtener(session, numero_caso=numero_caso, for_update=True)
+    tarea = session.get(TareaReten, task_id)
+    if tarea is None:
+        raise NotFound(f"No hay una tarea {task_id} en el espejo de Reten; sincronizá primero.")
+    if tarea.caso_id is not None and tarea.caso_id != caso.id:
+        raise Conflict(f"La tarea {task_id} ya está vinculada a otro caso.")
+    if tarea.caso_id is None:
+        tarea.caso_id = caso.id
+        session.flush()
+        historial.registrar(
+            session,
+            caso=caso,
+            accion="tarea_reten_vinculada",
+            actor=actor,
+            cambios={"tarea_reten": {"antes": None, "despues": task_id}},
+            motivo="vinculada a mano",
+        )
+    return _read(tarea, caso.numero_caso)
+
+
+def tareas_de_caso(session: Session, *, numero_caso: str) -> TareaList:
+    return listar_tareas(
+        session,
+        status=None,
+        assigned_to=None,
+        priority=None,
+        due_desde=None,
+        due_hasta=None,
+        numero_caso=numero_caso,
+        page=1,
+        limit=100,
+    )
