@@ -14,7 +14,7 @@ from vetanco.clientes.models import Cliente
 from vetanco.colaboradores.models import Colaborador
 from vetanco.db import Base
 from vetanco.investigaciones.models import Investigacion
-from vetanco.reten.models import RetenAccion, RetenEstado, RetenEvento, TareaReten
+from vetanco.reten.models import RetenAccion, RetenAlerta, RetenEstado, RetenEvento, TareaReten
 from vetanco.webhooks.models import OutboxEvent, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from vetanco.whatsapp.models import Conversacion, KapsoEvento, MensajeWhatsapp
 
@@ -35,6 +35,7 @@ __all__ = [
     "OutboxEvent",
     "ProductoAfectado",
     "RetenAccion",
+    "RetenAlerta",
     "RetenEstado",
     "RetenEvento",
     "SecuenciaCaso",

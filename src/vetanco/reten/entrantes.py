@@ -104,5 +104,8 @@ def aplicar_evento(session: Session, *, evento: RetenEvento, tarea: dict[str, An
         outcome = aplicar(session, tarea)
     evento.processed_at = utcnow()
     evento.attempts += 1
-    estado(session).last_webhook_at = utcnow()
+    st = estado(session)
+    st.last_webhook_at = utcnow()
+    if outcome in ("created", "updated"):
+        st.webhooks_aplicados = (st.webhooks_aplicados or 0) + 1
     return outcome

@@ -47,8 +47,8 @@ class Metrics:
         return {
             "llamadas": len(calls),
             "tasa_exito": round(sum(c.ok for c in calls) / len(calls), 4) if calls else None,
-            "latencia_p50_ms": round(statistics.median(latencies), 1) if latencies else None,
-            "latencia_p95_ms": round(latencies[int(0.95 * (len(latencies) - 1))], 1)
+            "latencia_p50_ms": round(float(statistics.median(latencies)), 1) if latencies else None,
+            "latencia_p95_ms": round(float(latencies[int(0.95 * (len(latencies) - 1))]), 1)
             if latencies
             else None,
             "requests_por_minuto": round(len(calls) / minutes, 2),

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from vetanco.casos.models import Caso
@@ -57,6 +57,9 @@ class RetenEstado(Base):
     last_poll_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_full_walk_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_webhook_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    modo: Mapped[str | None] = mapped_column(String(20))
+    webhooks_aplicados: Mapped[int | None] = mapped_column(Integer)
+    tasa_fallos_webhooks: Mapped[float | None] = mapped_column(Float)
     webhook_id: Mapped[str | None] = mapped_column(String(100))
     refresh_token_enc: Mapped[str | None] = mapped_column(Text)
 
@@ -95,3 +98,15 @@ class RetenAccion(Base):
     ultimo_error: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class RetenAlerta(Base):
+    """One row per kind of alert; raising and clearing are logged and emitted as integracion.alerta."""
+
+    __tablename__ = "reten_alertas"
+
+    tipo: Mapped[str] = mapped_column(String(40), primary_key=True)
+    activa: Mapped[bool] = mapped_column(Boolean, default=False)
+    detalle: Mapped[str | None] = mapped_column(String(500))
+    raised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cleared_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

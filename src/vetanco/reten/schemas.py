@@ -39,4 +39,7 @@ class RetenEstadoRead(BaseModel):
     ultima_reconciliacion_completa: datetime | None
     reconciliacion_en_curso_desde_pagina: int | None
     tareas_en_espejo: int
+    ultimo_webhook: datetime | None
+    tasa_fallos_webhooks: float | None
+    alertas: list[dict[str, Any]]
     kpis: dict[str, Any]

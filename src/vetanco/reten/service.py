@@ -13,6 +13,7 @@ from vetanco.config import Settings
 from vetanco.errors import NotFound
 from vetanco.reten.metrics import PROCESS_METRICS
 from vetanco.reten.models import RetenEstado, TareaReten
+from vetanco.reten.monitor import alertas_activas
 from vetanco.reten.schemas import RetenEstadoRead, TareaList, TareaRead
 from vetanco.schemas import Pagination
 
@@ -99,6 +100,9 @@ def estado_conector(session: Session, *, settings: Settings) -> RetenEstadoRead:
         ultima_reconciliacion_completa=st.last_full_walk_at if st else None,
         reconciliacion_en_curso_desde_pagina=st.checkpoint_page if st else None,
         tareas_en_espejo=int(count),
+        ultimo_webhook=st.last_webhook_at if st else None,
+        tasa_fallos_webhooks=st.tasa_fallos_webhooks if st else None,
+        alertas=alertas_activas(session),
         kpis=kpis,
     )
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from vetanco.db import Database, utcnow
 from vetanco.reten.client import RetenClient, RetenError
 from vetanco.reten.models import RetenEstado, TareaReten
+from vetanco.reten.monitor import actualizar_modo
 from vetanco.reten.vinculos import vincular_por_texto
 
 
@@ -137,6 +138,7 @@ def recorrer(
         now = utcnow()
         if st.walk_full:
             st.last_full_walk_at = now
+            actualizar_modo(st, perdidos=resumen.created + resumen.updated)
         st.checkpoint_page = None
         st.walk_id = None
         st.walk_full = None

@@ -16,7 +16,8 @@ from vetanco.db import Database, utcnow
 from vetanco.reten import entrantes, sync
 from vetanco.reten.client import RetenClient, RetenError
 from vetanco.reten.metrics import PROCESS_METRICS
-from vetanco.reten.models import RetenAccion, RetenEvento
+from vetanco.reten.models import RetenAccion, RetenEstado, RetenEvento
+from vetanco.reten.monitor import evaluar_alertas
 from vetanco.reten.sync import Resumen, recorrer
 
 log = structlog.get_logger(__name__)
@@ -31,22 +32,28 @@ class RetenPoller:
         self.client: RetenClient | None = None
         self.walk: Iterator[Resumen] | None = None
         self.next_at = 0.0
+        self.next_check = 0.0
         if not settings.reten_enabled:
             log.info("reten_connector_off", reason="VETANCO_RETEN_BASE_URL no definida")
 
     def run_once(self) -> int:
         if not self.settings.reten_enabled:
             return 0
+        if time.monotonic() >= self.next_check:
+            self.next_check = time.monotonic() + 5
+            with self.db.transaction() as session:
+                evaluar_alertas(session, metrics=PROCESS_METRICS)
         if self.walk is None:
             if time.monotonic() < self.next_at:
                 return 0
-            self.next_at = time.monotonic() + self.settings.reten_poll_interval
+            self.next_at = time.monotonic() + self._interval()
+            full = self._full_due()
             try:
                 self.client = self.client or RetenClient(self.settings, metrics=PROCESS_METRICS)
             except RetenError:
                 log.exception("reten_client_unavailable")
                 return 0
-            self.walk = recorrer(self.db, self.client)
+            self.walk = recorrer(self.db, self.client, full=full)
         try:
             resumen = next(self.walk)
         except StopIteration:
@@ -56,6 +63,23 @@ class RetenPoller:
             log.info("reten_reconcile", **resumen.as_dict())
             self.walk = None
         return 1
+
+    def _interval(self) -> float:
+        """Fallback polling runs five times as often (at least once a minute)."""
+        with self.db.transaction(write=False) as session:
+            st = session.get(RetenEstado, 1)
+            fallback = st is not None and st.modo == "polling_fallback"
+        interval = self.settings.reten_poll_interval
+        return min(interval / 5, 60.0) if fallback else interval
+
+    def _full_due(self) -> bool:
+        with self.db.transaction(write=False) as session:
+            st = session.get(RetenEstado, 1)
+            last = st.last_full_walk_at if st else None
+        return (
+            last is None
+            or (utcnow() - last).total_seconds() >= self.settings.reten_reconcile_interval
+        )
 
     def close(self) -> None:
         if self.client is not None:

@@ -13,6 +13,7 @@ class Evento(StrEnum):
     caso_cerrado = "caso.cerrado"
     investigacion_iniciada = "investigacion.iniciada"
     investigacion_actualizada = "investigacion.actualizada"
+    integracion_alerta = "integracion.alerta"
     ping = "ping"
 
 
