@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tests.conftest import Api
 from vetanco.db import Database
@@ -78,3 +78,40 @@ def test_status_endpoint_shows_mode_and_alerts(api: Api, db: Database, settings:
     assert body["modo"] == "apagado"  # no base URL in this app: the connector says it is off
     assert body["alertas"][0]["tipo"] == "fallos_webhooks"
     assert body["tasa_fallos_webhooks"] == 0.3
+
+
+def test_worker_poller_walks_page_by_page_and_status_reports_polling(
+    settings: object, db: Database, keys: dict[str, str]
+) -> None:
+    """The background poller interleaves one page per turn and the status endpoint reports the mode."""
+    from fastapi.testclient import TestClient
+
+    from tests.reten.conftest import reten_settings
+    from vetanco.app import create_app
+    from vetanco.config import Settings
+    from vetanco.reten.models import TareaReten
+    from vetanco.reten.tasks import RetenPoller
+    from vetanco.sim.reten import RetenSim
+
+    assert isinstance(settings, Settings)
+    sim = RetenSim(tasks=250, seed=2).start()
+    cfg = reten_settings(settings, sim)
+    poller = RetenPoller(db, cfg)
+    try:
+        turns = 0
+        while poller.run_once():
+            turns += 1
+        assert turns == 4  # three pages of 100, then the closing step of the walk
+        assert poller.run_once() == 0  # nothing until the next interval
+        with db.transaction(write=False) as session:
+            assert session.scalar(select(func.count()).select_from(TareaReten)) == 250
+        app = create_app(cfg)
+        with TestClient(app) as client:
+            body = Api(client, keys).get("/api/reten/estado").json()
+        app.state.db.dispose()
+        assert body["modo"] == "polling"
+        assert body["tareas_en_espejo"] == 250
+        assert body["ultima_reconciliacion_completa"] is not None
+    finally:
+        poller.close()
+        sim.stop()

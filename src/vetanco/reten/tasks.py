@@ -23,13 +23,31 @@ from vetanco.reten.sync import Resumen, recorrer
 log = structlog.get_logger(__name__)
 
 
-class RetenPoller:
+class _RetenTask:
+    """Shared by the worker's Reten tasks: one lazily created API client, closed with the task."""
+
+    def __init__(
+        self, db: Database, settings: Settings, *, client: RetenClient | None = None
+    ) -> None:
+        self.db = db
+        self.settings = settings
+        self.client = client
+
+    def _client(self) -> RetenClient:
+        if self.client is None:
+            self.client = RetenClient(self.settings, metrics=PROCESS_METRICS)
+        return self.client
+
+    def close(self) -> None:
+        if self.client is not None:
+            self.client.close()
+
+
+class RetenPoller(_RetenTask):
     """Walks every `reten_poll_interval`; interleaves pages with webhooks and WhatsApp work."""
 
     def __init__(self, db: Database, settings: Settings) -> None:
-        self.db = db
-        self.settings = settings
-        self.client: RetenClient | None = None
+        super().__init__(db, settings)
         self.walk: Iterator[Resumen] | None = None
         self.next_at = 0.0
         self.next_check = 0.0
@@ -49,11 +67,11 @@ class RetenPoller:
             self.next_at = time.monotonic() + self._interval()
             full = self._full_due()
             try:
-                self.client = self.client or RetenClient(self.settings, metrics=PROCESS_METRICS)
+                client = self._client()
             except RetenError:
                 log.exception("reten_client_unavailable")
                 return 0
-            self.walk = recorrer(self.db, self.client, full=full)
+            self.walk = recorrer(self.db, client, full=full)
         try:
             resumen = next(self.walk)
         except StopIteration:
@@ -81,25 +99,9 @@ class RetenPoller:
             or (utcnow() - last).total_seconds() >= self.settings.reten_reconcile_interval
         )
 
-    def close(self) -> None:
-        if self.client is not None:
-            self.client.close()
 
-
-class RetenInbox:
+class RetenInbox(_RetenTask):
     """Applies stored Reten webhooks in arrival order; partial payloads are completed with a GET."""
-
-    def __init__(
-        self, db: Database, settings: Settings, *, client: RetenClient | None = None
-    ) -> None:
-        self.db = db
-        self.settings = settings
-        self.client = client
-
-    def _client(self) -> RetenClient:
-        if self.client is None:
-            self.client = RetenClient(self.settings, metrics=PROCESS_METRICS)
-        return self.client
 
     def run_once(self) -> int:
         if not self.settings.reten_enabled:
@@ -129,20 +131,9 @@ class RetenInbox:
             done += 1
         return done
 
-    def close(self) -> None:
-        if self.client is not None:
-            self.client.close()
 
-
-class RetenAcciones:
+class RetenAcciones(_RetenTask):
     """Sends queued PATCHes to Reten and records the outcome in the case history."""
-
-    def __init__(
-        self, db: Database, settings: Settings, *, client: RetenClient | None = None
-    ) -> None:
-        self.db = db
-        self.settings = settings
-        self.client = client
 
     def run_once(self) -> int:
         if not self.settings.reten_enabled:
@@ -169,11 +160,10 @@ class RetenAcciones:
                 jobs.append((accion.id, accion.task_id, dict(accion.body)))
         if not jobs:
             return 0
-        if self.client is None:
-            self.client = RetenClient(self.settings, metrics=PROCESS_METRICS)
+        client = self._client()
         for accion_id, task_id, body in jobs:
             try:
-                tarea: dict[str, object] | None = self.client.patch_task(task_id, body)
+                tarea: dict[str, object] | None = client.patch_task(task_id, body)
                 error = None
             except RetenError as exc:
                 tarea, error = None, f"{exc.kind}: {exc}"
@@ -216,7 +206,3 @@ class RetenAcciones:
                     },
                     motivo=resultado,
                 )
-
-    def close(self) -> None:
-        if self.client is not None:
-            self.client.close()
