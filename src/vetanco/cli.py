@@ -394,6 +394,27 @@ def sim_reten(
     )
 
 
+@reten_app.command("login")
+def reten_login() -> None:
+    """Imprime la URL para autorizar el conector (flujo authorization code); Reten vuelve a /oauth/reten/callback."""
+    from vetanco.errors import VetancoError as _Error
+    from vetanco.reten.oauth import authorize_url
+
+    settings = get_settings()
+    if not settings.reten_enabled:
+        err.print("[red]Error:[/red] conector Reten apagado: definí VETANCO_RETEN_BASE_URL.")
+        raise typer.Exit(1)
+    try:
+        url = authorize_url(settings)
+    except _Error as exc:
+        _fail(exc)
+    console.print(
+        f"Abrí esta URL, autorizá y Reten te devuelve a {settings.reten_redirect_uri} "
+        "(con VETANCO_RETEN_GRANT=authorization_code el conector usa ese permiso):"
+    )
+    print(url)
+
+
 @reten_app.command("webhook-register")
 def reten_webhook_register(
     url: Annotated[
@@ -449,15 +470,18 @@ def reten_sync(
 
     from vetanco.reten.client import RetenClient, RetenError
     from vetanco.reten.metrics import PROCESS_METRICS
+    from vetanco.reten.oauth import TokenStore
     from vetanco.reten.sync import sincronizar
 
     settings = get_settings()
+    database = _database()
     try:
-        client = RetenClient(settings, metrics=PROCESS_METRICS)
+        client = RetenClient(
+            settings, metrics=PROCESS_METRICS, tokens=TokenStore(database, settings)
+        )
     except RetenError as exc:
         err.print(f"[red]Error:[/red] {exc}")
         raise typer.Exit(1) from None
-    database = _database()
     try:
         with Progress(console=err, transient=True) as progress:
             task = progress.add_task("Sincronizando tareas de Reten", total=None)

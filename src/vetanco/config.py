@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -51,6 +52,8 @@ class Settings(BaseSettings):
     reten_client_secret: SecretStr | None = None
     reten_token_url: str | None = None
     reten_scopes: str = "tasks:read tasks:write"
+    reten_grant: Literal["client_credentials", "authorization_code"] = "client_credentials"
+    reten_redirect_uri: str = "http://localhost:3000/oauth/reten/callback"
     reten_webhook_secret: SecretStr | None = None
     reten_poll_interval: float = Field(default=300, gt=0)
     reten_reconcile_interval: float = Field(default=24 * 3600, gt=0)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import structlog
@@ -13,6 +13,9 @@ from authlib.integrations.httpx_client import OAuth2Client
 
 from vetanco.config import Settings
 from vetanco.reten.metrics import Metrics
+
+if TYPE_CHECKING:
+    from vetanco.reten.oauth import TokenStore
 
 log = structlog.get_logger(__name__)
 MAX_WAIT = 120.0
@@ -35,6 +38,7 @@ class RetenClient:
         *,
         metrics: Metrics | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        tokens: TokenStore | None = None,
     ) -> None:
         if not settings.reten_base_url:
             raise RetenError("conector Reten apagado: falta VETANCO_RETEN_BASE_URL", kind="config")
@@ -42,6 +46,7 @@ class RetenClient:
         self.base = settings.reten_base_url.rstrip("/")
         self.metrics = metrics or Metrics()
         self.sleep = sleep
+        self.tokens = tokens
         self._oauth: OAuth2Client | None = None
 
     def close(self) -> None:
@@ -57,9 +62,10 @@ class RetenClient:
                 client_secret=secret.get_secret_value() if secret else None,
                 scope=self.settings.reten_scopes,
                 token_endpoint=self.settings.reten_token_endpoint,
-                grant_type="client_credentials",
+                grant_type=self.settings.reten_grant,
                 leeway=60,
                 timeout=self.settings.reten_timeout,
+                update_token=self._token_updated,
             )
             self._fetch_token()
         return self._oauth
@@ -67,14 +73,36 @@ class RetenClient:
     def _fetch_token(self) -> None:
         assert self._oauth is not None
         try:
-            self._oauth.fetch_token(
-                self.settings.reten_token_endpoint, grant_type="client_credentials"
-            )
+            if self.settings.reten_grant == "authorization_code":
+                self._refresh_with_stored_token()
+            else:
+                self._oauth.fetch_token(
+                    self.settings.reten_token_endpoint, grant_type="client_credentials"
+                )
+        except RetenError:
+            self.metrics.record(ok=False, status=None, latency_ms=0.0, kind="auth")
+            raise
         except Exception as exc:
             self.metrics.record(ok=False, status=None, latency_ms=0.0, kind="auth")
             raise RetenError(
                 f"no se pudo obtener el token de Reten: {type(exc).__name__}", kind="auth"
             ) from exc
+
+    def _token_updated(self, token: dict[str, Any], **_: Any) -> None:
+        """Authlib refreshed on its own: keep the rotated refresh token."""
+        if self.tokens and token.get("refresh_token"):
+            self.tokens.save(str(token["refresh_token"]))
+
+    def _refresh_with_stored_token(self) -> None:
+        """Authorization-code grant: the stored refresh token buys an access token (and is rotated)."""
+        assert self._oauth is not None
+        stored = self.tokens.load() if self.tokens else None
+        if not stored:
+            raise RetenError("falta autorizar: corré `vetanco reten login`", kind="auth")
+        token = self._oauth.refresh_token(self.settings.reten_token_endpoint, refresh_token=stored)
+        rotated = token.get("refresh_token")
+        if rotated and self.tokens and rotated != stored:
+            self.tokens.save(str(rotated))
 
     def _backoff(self, attempt: int) -> float:
         base = self.settings.reten_backoff_base * (2**attempt)

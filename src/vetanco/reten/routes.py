@@ -13,7 +13,7 @@ from vetanco.auth.deps import ReaderKey, StateKey
 from vetanco.casos.routes import NumeroCaso
 from vetanco.db import Database, SessionDep
 from vetanco.errors import Unauthorized, ValidationFailed
-from vetanco.reten import entrantes, service
+from vetanco.reten import entrantes, oauth, service
 from vetanco.reten.schemas import RetenEstadoRead, TareaList, TareaRead
 from vetanco.schemas import FechaFiltro, Input, Limit, Page, rango
 
@@ -25,6 +25,22 @@ casos_router = APIRouter(tags=["reten"])
 def _store(db: Database, body: bytes, data: dict[str, Any]) -> None:
     with db.transaction() as session:
         entrantes.almacenar(session, body=body, data=data)
+
+
+@webhook_router.get(
+    "/oauth/reten/callback", summary="Vuelta del login OAuth de Reten (authorization code)"
+)
+def oauth_callback(
+    request: Request,
+    session: SessionDep,
+    code: Annotated[str, Query(min_length=1, max_length=2000)],
+    state: Annotated[str, Query(min_length=1, max_length=200)],
+) -> JSONResponse:
+    """Public by necessity (the browser lands here); the signed state and the code protect it."""
+    oauth.canjear_codigo(session, settings=request.app.state.settings, code=code, state=state)
+    return JSONResponse(
+        {"status": "ok", "mensaje": "Reten autorizado: el conector ya puede sincronizar."}
+    )
 
 
 @webhook_router.post(

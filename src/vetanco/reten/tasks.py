@@ -18,6 +18,7 @@ from vetanco.reten.client import RetenClient, RetenError
 from vetanco.reten.metrics import PROCESS_METRICS
 from vetanco.reten.models import RetenAccion, RetenEstado, RetenEvento
 from vetanco.reten.monitor import evaluar_alertas
+from vetanco.reten.oauth import TokenStore
 from vetanco.reten.sync import Resumen, recorrer
 
 log = structlog.get_logger(__name__)
@@ -35,7 +36,9 @@ class _RetenTask:
 
     def _client(self) -> RetenClient:
         if self.client is None:
-            self.client = RetenClient(self.settings, metrics=PROCESS_METRICS)
+            self.client = RetenClient(
+                self.settings, metrics=PROCESS_METRICS, tokens=TokenStore(self.db, self.settings)
+            )
         return self.client
 
     def close(self) -> None:
