@@ -180,3 +180,31 @@ def test_resolving_a_linked_case_completes_its_task_in_reten(
             assert "completada" in historial[-1]["motivo"]
     finally:
         db.dispose()
+
+
+def test_completing_a_task_deleted_in_reten_fails_once_and_is_recorded(
+    settings: Settings, reten: RetenSim, keys: dict[str, str]
+) -> None:
+    cfg = reten_settings(settings, reten)
+    app = create_app(cfg)
+    db: Database = app.state.db
+    try:
+        with TestClient(app) as client:
+            api = Api(client, keys)
+            numero = crear_caso(api)
+            task = reten.add_task(title=f"Seguimiento reclamo {numero}", status="pending")
+            sincronizar(db, _client(cfg), full=True)
+            reten.delete_task(task["id"])
+            api.put(f"/api/casos/{numero}/clasificar", json={"tipo_caso": "queja"})
+            api.put(
+                f"/api/casos/{numero}/estado", json={"estado": "resuelto", "resolucion": "Atendido"}
+            )
+            acciones = RetenAcciones(db, cfg, client=_client(cfg))
+            assert acciones.run_once() == 1
+            assert acciones.run_once() == 0  # not retried forever
+            acciones.close()
+            ultimo = api.get(f"/api/casos/{numero}/historial").json()["data"][-1]
+            assert ultimo["accion"] == "tarea_reten_cierre"
+            assert "ya no existe" in ultimo["motivo"]
+    finally:
+        db.dispose()

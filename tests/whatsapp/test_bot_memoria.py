@@ -51,7 +51,26 @@ def test_known_products_are_suggested(chat: Chat, api: Api) -> None:
     chat.send("volver")
     sugerencia = last_text(chat.send("Vetancilna 100"))
     assert "¿Te referís a «Vetancilina 100ml»?" in sugerencia
+    assert "¿Qué producto?" in last_text(
+        chat.send("volver")
+    )  # back to the product, not a broken step
+    chat.send("Vetancilna 100")
     assert "Presentación" in last_text(chat.send("sí"))
+    for step in (
+        "omitir",
+        "omitir",
+        "omitir",
+        "1",
+        "omitir",
+        "El frasco vino con partículas",
+        "omitir",
+        "omitir",
+        "omitir",
+    ):
+        chat.send(step)
+    resumen = last_text(chat.send("no tengo"))
+    assert "Producto: Vetancilina 100ml" in resumen
+    assert "Vetancilna" not in resumen
 
 
 def test_a_day_of_silence_resets_the_conversation(chat: Chat, db: Database) -> None:

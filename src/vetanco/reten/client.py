@@ -67,7 +67,14 @@ class RetenClient:
                 timeout=self.settings.reten_timeout,
                 update_token=self._token_updated,
             )
-            self._fetch_token()
+            try:
+                self._fetch_token()
+            except RetenError:
+                self._oauth.close()
+                self._oauth = (
+                    None  # the next call starts over instead of reusing a tokenless client
+                )
+                raise
         return self._oauth
 
     def _fetch_token(self) -> None:
@@ -128,6 +135,7 @@ class RetenClient:
                     return response
                 if outcome.kind == "auth" and not refreshed:
                     refreshed = True
+                    last = outcome
                     self._fetch_token()
                     continue
                 if outcome.kind in ("client", "auth"):
@@ -223,7 +231,12 @@ class RetenClient:
         return data
 
     def patch_task(self, task_id: str, body: dict[str, Any]) -> dict[str, Any]:
-        data: dict[str, Any] = self.request("PATCH", f"/tasks/{task_id}", json=body).json()
+        response = self.request("PATCH", f"/tasks/{task_id}", json=body)
+        if response.status_code == 404:
+            raise RetenError(
+                f"la tarea {task_id} ya no existe en Reten", kind="not_found", status=404
+            )
+        data: dict[str, Any] = response.json()
         return data
 
     def register_webhook(self, *, url: str, events: list[str], secret: str) -> str:

@@ -167,13 +167,24 @@ class RetenAcciones(_RetenTask):
         for accion_id, task_id, body in jobs:
             try:
                 tarea: dict[str, object] | None = client.patch_task(task_id, body)
-                error = None
+                error, final = None, False
             except RetenError as exc:
-                tarea, error = None, f"{exc.kind}: {exc}"
-            self._record(accion_id, tarea, error)
+                tarea, error, final = (
+                    None,
+                    f"{exc.kind}: {exc}",
+                    exc.kind in ("not_found", "client"),
+                )
+            self._record(accion_id, tarea, error, final=final)
         return len(jobs)
 
-    def _record(self, accion_id: int, tarea: dict[str, object] | None, error: str | None) -> None:
+    def _record(
+        self,
+        accion_id: int,
+        tarea: dict[str, object] | None,
+        error: str | None,
+        *,
+        final: bool = False,
+    ) -> None:
         with self.db.transaction() as session:
             accion = session.get(RetenAccion, accion_id)
             if accion is None:
@@ -183,9 +194,10 @@ class RetenAcciones(_RetenTask):
             if tarea is not None:
                 accion.estado = "hecha"
                 accion.done_at = utcnow()
-                sync.aplicar(session, dict(tarea))
+                if tarea.get("id"):
+                    sync.aplicar(session, dict(tarea))
                 resultado = f"tarea {accion.task_id} completada en Reten"
-            elif accion.intentos >= 6:
+            elif final or accion.intentos >= 6:
                 accion.estado = "fallida"
                 accion.ultimo_error = error
                 resultado = f"no se pudo completar la tarea {accion.task_id} en Reten: {error}"

@@ -172,7 +172,10 @@ def _requeue(delivery: WebhookDelivery, now: datetime) -> None:
     delivery.estado = "pendiente"
     delivery.retry_count = 0
     delivery.next_attempt_at = now
-    delivery.lease_until = None
+    if delivery.lease_until is not None and delivery.lease_until < now:
+        delivery.lease_until = (
+            None  # an in-flight attempt keeps its lease: no concurrent second send
+        )
     delivery.delivered_at = None
 
 

@@ -7,7 +7,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
 import httpx
@@ -62,6 +62,8 @@ def _retry_after(value: str | None, now: datetime) -> float | None:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError):
         return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
     return min(max((when - now).total_seconds(), 0.0), MAX_RETRY_AFTER)
 
 
@@ -92,7 +94,10 @@ class Dispatcher:
 
     def run_once(self) -> int:
         now = utcnow()
-        lease = self.settings.webhook_lease_seconds or self.settings.webhook_timeout + 30
+        rounds = -(-self.batch_size // self.settings.worker_concurrency)
+        lease = (
+            self.settings.webhook_lease_seconds or rounds * (self.settings.webhook_timeout + 5) + 30
+        )
         lease_until = now + timedelta(seconds=lease)
         with self.db.transaction() as session:
             claimed = repository.claim_due(
@@ -114,7 +119,7 @@ class Dispatcher:
             )
             for job, outcome in zip(jobs, outcomes, strict=True):
                 delivery = deliveries.get(job.delivery_id)
-                if delivery is not None:
+                if delivery is not None and delivery.estado == "pendiente":
                     self._record(
                         session, delivery, endpoints.get(delivery.endpoint_id), job, outcome
                     )
@@ -180,6 +185,10 @@ class Dispatcher:
             return Outcome(None, (time.perf_counter() - started) * 1000, None, "timeout", None)
         except httpx.HTTPError as exc:
             error = f"error de conexión: {type(exc).__name__}"
+            return Outcome(None, (time.perf_counter() - started) * 1000, None, error, None)
+        except Exception as exc:
+            log.exception("webhook_send_unexpected", entrega=job.public_id)
+            error = f"error inesperado: {type(exc).__name__}"
             return Outcome(None, (time.perf_counter() - started) * 1000, None, error, None)
 
     def _record(

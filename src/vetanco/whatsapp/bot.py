@@ -290,6 +290,11 @@ def _volver(turno: Turno) -> None:
     ):
         _menu(turno)
         return
+    if datos.get("corregir_hasta"):
+        datos.pop("corregir_hasta", None)
+        turno.guardar(datos, "corregir")
+        turno.decir("¿Qué dato querés corregir?", CORRECCIONES, lista=True)
+        return
     if not pila:
         turno.decir("Estamos en la primera pregunta.")
         _preguntar(turno, datos, turno.conv.paso.removeprefix("registro:"))
@@ -297,6 +302,12 @@ def _volver(turno: Turno) -> None:
     anterior = pila.pop()
     r = dict(datos.get("r", {}))
     r.pop(anterior, None)
+    if anterior == "producto_confirmar":
+        r.pop("producto", None)
+        r.pop("_sugerencia", None)
+        if pila and pila[-1] == "producto":
+            pila.pop()
+        anterior = "producto"
     _preguntar(turno, {**datos, "r": r, "pila": pila}, anterior)
 
 

@@ -166,8 +166,10 @@ def _producto_confirmar(resp: Respuesta, r: dict[str, Any]) -> str:
     opcion = elegir(SI_NO, resp.texto, resp.reply_id)
     if opcion is None:
         raise Invalido("Respondé «Sí» o «No».")
-    sugerido = str(r.pop("_sugerencia"))
-    return sugerido if opcion.id == "si" else str(r["producto"])
+    sugerido = r.pop("_sugerencia", None)
+    if opcion.id == "si" and sugerido:
+        r["producto"] = str(sugerido)
+    return str(r["producto"])
 
 
 def _lote(resp: Respuesta, _r: dict[str, Any]) -> str:
