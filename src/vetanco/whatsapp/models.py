@@ -29,6 +29,7 @@ class KapsoEvento(Base):
     processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(String(500))
+    retry_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Conversacion(Base):

@@ -22,7 +22,7 @@ def insert_evento(session: Session, values: dict[str, Any]) -> bool:
     return bool(result.rowcount)
 
 
-def claim_evento(session: Session) -> KapsoEvento | None:
+def claim_evento(session: Session, *, now: datetime) -> KapsoEvento | None:
     """The oldest unprocessed event whose phone has no older one pending: per-phone order."""
     older = aliased(KapsoEvento)
     blocked = exists().where(
@@ -32,7 +32,11 @@ def claim_evento(session: Session) -> KapsoEvento | None:
     )
     stmt = (
         select(KapsoEvento)
-        .where(KapsoEvento.processed_at.is_(None), ~blocked)
+        .where(
+            KapsoEvento.processed_at.is_(None),
+            or_(KapsoEvento.retry_at.is_(None), KapsoEvento.retry_at <= now),
+            ~blocked,
+        )
         .order_by(KapsoEvento.id)
         .limit(1)
         .with_for_update(skip_locked=True)

@@ -47,10 +47,12 @@ def almacenar(session: Session, *, entrantes: list[Entrante], idempotency_key: s
     return nuevos
 
 
-def procesar_siguiente(session: Session, *, settings: Settings) -> KapsoEvento | None:
-    evento = repository.claim_evento(session)
-    if evento is None:
-        return None
+def siguiente_evento(session: Session) -> KapsoEvento | None:
+    return repository.claim_evento(session, now=utcnow())
+
+
+def procesar(session: Session, *, evento: KapsoEvento, settings: Settings) -> KapsoEvento:
+    """Runs the bot (or a status update) for one stored event, in the caller's transaction."""
     entrante = Entrante.from_dict(evento.payload)
     if entrante.tipo == "mensaje" and entrante.telefono:
         _mensaje(session, entrante, settings)
@@ -71,6 +73,8 @@ def registrar_fallo(session: Session, *, evento_id: int, error: str) -> None:
     if evento.attempts >= MAX_INTENTOS_PROCESO:
         evento.processed_at = utcnow()
         log.error("kapso_event_abandoned", evento=evento_id, error=error[:200])
+    else:
+        evento.retry_at = utcnow() + timedelta(seconds=2**evento.attempts)
 
 
 def _conversacion(session: Session, entrante: Entrante) -> Conversacion:

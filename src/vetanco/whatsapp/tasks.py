@@ -35,10 +35,11 @@ class InboundProcessor:
             evento_id: int | None = None
             try:
                 with self.db.transaction() as session:
-                    evento = service.procesar_siguiente(session, settings=self.settings)
+                    evento = service.siguiente_evento(session)
                     if evento is None:
                         return done
                     evento_id = evento.id
+                    service.procesar(session, evento=evento, settings=self.settings)
             except Exception as exc:
                 log.exception("kapso_event_failed", evento=evento_id)
                 if evento_id is None:

@@ -1,0 +1,26 @@
+"""Bandeja de Kapso: espera entre reintentos de un evento que falló.
+
+Revision ID: 0008
+Revises: 0007
+Create Date: 2026-11-24
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0008"
+down_revision: str | None = "0007"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("kapso_eventos", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("retry_at", sa.DateTime(timezone=True), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("kapso_eventos", schema=None) as batch_op:
+        batch_op.drop_column("retry_at")
