@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
 
 import httpx
 import pytest
@@ -145,66 +147,62 @@ def test_dropped_webhooks_are_repaired_by_the_next_reconcile(
     assert mirror == {t["id"]: t["status"] for t in reten.snapshot().values()}
 
 
-def test_resolving_a_linked_case_completes_its_task_in_reten(
-    settings: Settings, reten: RetenSim, keys: dict[str, str]
-) -> None:
+@dataclass
+class Vinculado:
+    api: Api
+    db: Database
+    cfg: Settings
+    numero: str
+    task: dict[str, Any]
+
+
+@pytest.fixture
+def vinculado(settings: Settings, reten: RetenSim, keys: dict[str, str]) -> Iterator[Vinculado]:
+    """A case whose Reten task is already linked in our mirror."""
     cfg = reten_settings(settings, reten)
     app = create_app(cfg)
     db: Database = app.state.db
-    try:
-        with TestClient(app) as client:
-            api = Api(client, keys)
-            numero = crear_caso(api)
-            task = reten.add_task(title=f"Seguimiento reclamo {numero}", status="pending")
-            sincronizar(db, _client(cfg), full=True)
-            api.put(
-                f"/api/casos/{numero}/clasificar",
-                json={"tipo_caso": "reclamo", "criticidad": "menor"},
-            )
-            resolved = api.put(
-                f"/api/casos/{numero}/estado",
-                json={"estado": "resuelto", "resolucion": "Lote reemplazado"},
-            )
-            assert resolved.status_code == 200
-            reten.fail_next(503)
-            acciones = RetenAcciones(db, cfg, client=_client(cfg))
-            acciones.run_once()
-            acciones.close()
-            assert [(tid, body["status"]) for tid, body in reten.patches] == [
-                (task["id"], "completed")
-            ]
-            assert "Lote reemplazado" in reten.patches[0][1]["notes"]
-            assert reten.snapshot()[task["id"]]["status"] == "completed"
-            historial = api.get(f"/api/casos/{numero}/historial").json()["data"]
-            assert historial[-1]["accion"] == "tarea_reten_cierre"
-            assert "completada" in historial[-1]["motivo"]
-    finally:
-        db.dispose()
+    with TestClient(app) as client:
+        api = Api(client, keys)
+        numero = crear_caso(api)
+        task = reten.add_task(title=f"Seguimiento reclamo {numero}", status="pending")
+        sincronizar(db, _client(cfg), full=True)
+        yield Vinculado(api, db, cfg, numero, task)
+    db.dispose()
+
+
+def test_resolving_a_linked_case_completes_its_task_in_reten(
+    vinculado: Vinculado, reten: RetenSim
+) -> None:
+    api, numero, task = vinculado.api, vinculado.numero, vinculado.task
+    api.put(f"/api/casos/{numero}/clasificar", json={"tipo_caso": "reclamo", "criticidad": "menor"})
+    resolved = api.put(
+        f"/api/casos/{numero}/estado", json={"estado": "resuelto", "resolucion": "Lote reemplazado"}
+    )
+    assert resolved.status_code == 200
+    reten.fail_next(503)
+    acciones = RetenAcciones(vinculado.db, vinculado.cfg, client=_client(vinculado.cfg))
+    acciones.run_once()
+    acciones.close()
+    assert [(tid, body["status"]) for tid, body in reten.patches] == [(task["id"], "completed")]
+    assert "Lote reemplazado" in reten.patches[0][1]["notes"]
+    assert reten.snapshot()[task["id"]]["status"] == "completed"
+    historial = api.get(f"/api/casos/{numero}/historial").json()["data"]
+    assert historial[-1]["accion"] == "tarea_reten_cierre"
+    assert "completada" in historial[-1]["motivo"]
 
 
 def test_completing_a_task_deleted_in_reten_fails_once_and_is_recorded(
-    settings: Settings, reten: RetenSim, keys: dict[str, str]
+    vinculado: Vinculado, reten: RetenSim
 ) -> None:
-    cfg = reten_settings(settings, reten)
-    app = create_app(cfg)
-    db: Database = app.state.db
-    try:
-        with TestClient(app) as client:
-            api = Api(client, keys)
-            numero = crear_caso(api)
-            task = reten.add_task(title=f"Seguimiento reclamo {numero}", status="pending")
-            sincronizar(db, _client(cfg), full=True)
-            reten.delete_task(task["id"])
-            api.put(f"/api/casos/{numero}/clasificar", json={"tipo_caso": "queja"})
-            api.put(
-                f"/api/casos/{numero}/estado", json={"estado": "resuelto", "resolucion": "Atendido"}
-            )
-            acciones = RetenAcciones(db, cfg, client=_client(cfg))
-            assert acciones.run_once() == 1
-            assert acciones.run_once() == 0  # not retried forever
-            acciones.close()
-            ultimo = api.get(f"/api/casos/{numero}/historial").json()["data"][-1]
-            assert ultimo["accion"] == "tarea_reten_cierre"
-            assert "ya no existe" in ultimo["motivo"]
-    finally:
-        db.dispose()
+    api, numero = vinculado.api, vinculado.numero
+    reten.delete_task(vinculado.task["id"])
+    api.put(f"/api/casos/{numero}/clasificar", json={"tipo_caso": "queja"})
+    api.put(f"/api/casos/{numero}/estado", json={"estado": "resuelto", "resolucion": "Atendido"})
+    acciones = RetenAcciones(vinculado.db, vinculado.cfg, client=_client(vinculado.cfg))
+    assert acciones.run_once() == 1
+    assert acciones.run_once() == 0  # not retried forever
+    acciones.close()
+    ultimo = api.get(f"/api/casos/{numero}/historial").json()["data"][-1]
+    assert ultimo["accion"] == "tarea_reten_cierre"
+    assert "ya no existe" in ultimo["motivo"]

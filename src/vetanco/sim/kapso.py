@@ -54,7 +54,7 @@ from vetanco.sim.kapso_base import (
     sign,
     validate,
 )
-from vetanco.sim.server import ThreadedServer
+from vetanco.sim.server import LoopbackSim, ThreadedServer
 
 __all__ = [
     "API_VERSION",
@@ -68,7 +68,9 @@ __all__ = [
 ]
 
 
-class KapsoSim:
+class KapsoSim(LoopbackSim):
+    _name = "kapso sim"
+
     def __init__(
         self,
         *,
@@ -109,23 +111,8 @@ class KapsoSim:
     # --- lifecycle --------------------------------------------------------------------------
 
     @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self._port}"
-
-    @property
     def api_url(self) -> str:
         return f"{self.url}/meta/whatsapp/{API_VERSION}"
-
-    def start(self) -> KapsoSim:
-        self._http = ThreadedServer(self.app, port=self._port, name="kapso sim")
-        self._http.start()
-        self._port = self._http.port
-        return self
-
-    def stop(self) -> None:
-        if self._http is not None:
-            self._http.stop()
-            self._http = None
 
     # --- outbound side (our server → sim) ---------------------------------------------------
 

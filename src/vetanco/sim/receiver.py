@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from vetanco.sim.server import ThreadedServer
+from vetanco.sim.server import LoopbackSim, ThreadedServer
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +34,9 @@ class Behaviour:
     retry_after: str | None = None
 
 
-class Receiver:
+class Receiver(LoopbackSim):
+    _name = "receiver"
+
     def __init__(self, behaviour: Behaviour | None = None, port: int = 0) -> None:
         self.behaviour = behaviour or Behaviour()
         self.received: list[Received] = []
@@ -56,21 +58,6 @@ class Receiver:
             await asyncio.sleep(self.behaviour.delay)
         headers = {"Retry-After": self.behaviour.retry_after} if self.behaviour.retry_after else {}
         return JSONResponse({"ok": 200 <= status < 300}, status_code=status, headers=headers)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self._port}"
-
-    def start(self) -> Receiver:
-        self._http = ThreadedServer(self.app, port=self._port, name="receiver")
-        self._http.start()
-        self._port = self._http.port
-        return self
-
-    def stop(self) -> None:
-        if self._http is not None:
-            self._http.stop()
-            self._http = None
 
     def snapshot(self) -> list[Received]:
         with self._lock:

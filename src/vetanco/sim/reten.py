@@ -36,7 +36,7 @@ import time
 import uuid
 from collections import deque
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Self
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
 import httpx
@@ -83,7 +83,7 @@ from vetanco.sim.reten_base import (
     parse_rate,
     sign,
 )
-from vetanco.sim.server import ThreadedServer
+from vetanco.sim.server import LoopbackSim, ThreadedServer
 
 __all__ = [
     "EVENTS",
@@ -102,7 +102,9 @@ __all__ = [
 ]
 
 
-class RetenSim:
+class RetenSim(LoopbackSim):
+    _name = "reten sim"
+
     def __init__(
         self,
         *,
@@ -181,18 +183,14 @@ class RetenSim:
     def authorize_url(self) -> str:
         return f"{self.base_url}/auth/authorize"
 
-    def start(self) -> RetenSim:
-        self._http = ThreadedServer(self.app, port=self._port, name="reten sim")
-        self._http.start()
-        self._port = self._http.port
+    def start(self) -> Self:
+        super().start()
         with self._lock:
             self._ensure_worker()
         return self
 
     def stop(self) -> None:
-        if self._http is not None:
-            self._http.stop()
-            self._http = None
+        super().stop()
         with self._lock:  # a change racing with stop() starts a new worker after the sentinel
             worker, self._worker = self._worker, None
             if worker is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from typing import Self
 
 import uvicorn
 from starlette.types import ASGIApp
@@ -48,3 +49,27 @@ class ThreadedServer:
             self._thread.join(timeout=10)
         self._server = None
         self._thread = None
+
+
+class LoopbackSim:
+    """Start/stop for a simulator whose ASGI app lives in `self.app` (port 0 picks a free one)."""
+
+    app: ASGIApp
+    _port: int
+    _http: ThreadedServer | None
+    _name = "sim"
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._port}"
+
+    def start(self) -> Self:
+        self._http = ThreadedServer(self.app, port=self._port, name=self._name)
+        self._http.start()
+        self._port = self._http.port
+        return self
+
+    def stop(self) -> None:
+        if self._http is not None:
+            self._http.stop()
+            self._http = None
