@@ -90,6 +90,7 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
         worker_enabled=False,
         webhook_allow_private=True,
         webhook_retry_schedule="0.05,0.1,0.2",
+        triage_auto_threshold=None,
     )
 
 

@@ -18,12 +18,15 @@ from vetanco.config import Settings, get_settings
 from vetanco.db import Database
 from vetanco.errors import install_error_handlers
 from vetanco.estadisticas.routes import router as estadisticas_router
+from vetanco.farmacovigilancia.routes import router as farmacovigilancia_router
 from vetanco.investigaciones.routes import router as investigaciones_router
 from vetanco.middleware import BodySizeLimit, ResponseHeadersFromState
+from vetanco.politicas import Politicas
 from vetanco.ratelimit import RateLimiter
 from vetanco.reten.routes import casos_router as reten_casos_router
 from vetanco.reten.routes import router as reten_router
 from vetanco.reten.routes import webhook_router as reten_webhook_router
+from vetanco.sla.routes import router as sla_router
 from vetanco.webhooks.routes import router as webhooks_router
 from vetanco.whatsapp.routes import api_router as whatsapp_api_router
 from vetanco.whatsapp.routes import kapso_router
@@ -60,12 +63,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.db = db
+    app.state.politicas = Politicas.desde(settings)
     app.state.rate_limiter = RateLimiter(settings.rate_limit, settings.redis_url)
     install_error_handlers(app)
     app.add_middleware(ResponseHeadersFromState)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     for router in (
         casos_router,
+        farmacovigilancia_router,
+        sla_router,
         investigaciones_router,
         clientes_router,
         estadisticas_router,

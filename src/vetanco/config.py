@@ -6,8 +6,32 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ObjetivoSla(BaseModel):
+    """Targets of one SLA policy: first response in business hours, resolution in business days."""
+
+    primera_respuesta_horas: float = Field(gt=0)
+    resolucion_dias: float = Field(gt=0)
+
+
+class PlazoRegulatorio(BaseModel):
+    """Calendar days an authority allows to report an adverse event; None = no individual report."""
+
+    dias_grave: int | None = Field(default=15, gt=0)
+    dias_no_grave: int | None = Field(default=None, gt=0)
+
+
+SLA_POR_DEFECTO = {
+    "critico": ObjetivoSla(primera_respuesta_horas=4, resolucion_dias=5),
+    "mayor": ObjetivoSla(primera_respuesta_horas=24, resolucion_dias=15),
+    "menor": ObjetivoSla(primera_respuesta_horas=72, resolucion_dias=30),
+    "queja": ObjetivoSla(primera_respuesta_horas=24, resolucion_dias=10),
+    "comentario": ObjetivoSla(primera_respuesta_horas=72, resolucion_dias=30),
+    "pendiente_clasificacion": ObjetivoSla(primera_respuesta_horas=8, resolucion_dias=15),
+}
 
 
 class Settings(BaseSettings):
@@ -47,6 +71,28 @@ class Settings(BaseSettings):
     whatsapp_media_max_bytes: int = Field(default=16 * 1024 * 1024, gt=0)
     conversation_reset_after: float = Field(default=24 * 3600, gt=0)
 
+    triage_rules: Path | None = Field(
+        default=None, description="Archivo TOML de reglas de triage (por defecto, el incluido)"
+    )
+    triage_auto_threshold: float | None = Field(
+        default=0.85,
+        ge=0,
+        le=1,
+        description="Confianza desde la cual la sugerencia se aplica sola; vacío = nunca",
+    )
+    duplicado_similitud: float = Field(default=85, ge=50, le=100)
+    sla_horario: str = "09:00-18:00"
+    sla_zona: str = "America/Argentina/Buenos_Aires"
+    sla_feriados_extra: str = ""
+    sla_objetivos: dict[str, ObjetivoSla] = Field(default_factory=lambda: dict(SLA_POR_DEFECTO))
+    sla_riesgo_fraccion: float = Field(default=0.25, gt=0, lt=1)
+    sla_scan_interval: float = Field(default=60, gt=0)
+    regulatorio_autoridad: str = "SENASA"
+    regulatorio_plazos: dict[str, PlazoRegulatorio] = Field(
+        default_factory=lambda: {"SENASA": PlazoRegulatorio(dias_grave=15, dias_no_grave=None)}
+    )
+    regulatorio_aviso_dias: int = Field(default=3, ge=0)
+
     reten_base_url: str | None = None
     reten_client_id: str | None = None
     reten_client_secret: SecretStr | None = None
@@ -68,6 +114,23 @@ class Settings(BaseSettings):
     @property
     def reten_token_endpoint(self) -> str:
         return self.reten_token_url or f"{(self.reten_base_url or '').rstrip('/')}/auth/token"
+
+    @field_validator("triage_auto_threshold", mode="before")
+    @classmethod
+    def _threshold(cls, value: object) -> object:
+        if isinstance(value, str) and value.strip().lower() in ("", "off", "nunca", "none"):
+            return None
+        return value
+
+    @field_validator("sla_objetivos")
+    @classmethod
+    def _objetivos(cls, value: dict[str, ObjetivoSla]) -> dict[str, ObjetivoSla]:
+        unknown = sorted(set(value) - set(SLA_POR_DEFECTO))
+        if unknown:
+            raise ValueError(
+                f"políticas desconocidas: {', '.join(unknown)}; válidas: {', '.join(SLA_POR_DEFECTO)}"
+            )
+        return {**SLA_POR_DEFECTO, **value}
 
     @field_validator("webhook_retry_schedule", "whatsapp_retry_schedule")
     @classmethod

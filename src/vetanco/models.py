@@ -13,8 +13,11 @@ from vetanco.casos.models import (
 from vetanco.clientes.models import Cliente
 from vetanco.colaboradores.models import Colaborador
 from vetanco.db import Base
+from vetanco.farmacovigilancia.models import EventoAdverso
 from vetanco.investigaciones.models import Investigacion
 from vetanco.reten.models import RetenAccion, RetenAlerta, RetenEstado, RetenEvento, TareaReten
+from vetanco.sla.models import RelojCaso
+from vetanco.triage.models import SugerenciaTriage
 from vetanco.webhooks.models import OutboxEvent, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from vetanco.whatsapp.models import Conversacion, KapsoEvento, MensajeWhatsapp
 
@@ -27,6 +30,7 @@ __all__ = [
     "Cliente",
     "Colaborador",
     "Conversacion",
+    "EventoAdverso",
     "HistorialCaso",
     "IdempotencyRecord",
     "Investigacion",
@@ -34,11 +38,13 @@ __all__ = [
     "MensajeWhatsapp",
     "OutboxEvent",
     "ProductoAfectado",
+    "RelojCaso",
     "RetenAccion",
     "RetenAlerta",
     "RetenEstado",
     "RetenEvento",
     "SecuenciaCaso",
+    "SugerenciaTriage",
     "TareaReten",
     "WebhookAttempt",
     "WebhookDelivery",

@@ -12,6 +12,7 @@ import structlog
 from vetanco.config import Settings
 from vetanco.db import Database
 from vetanco.reten.tasks import RetenAcciones, RetenInbox, RetenPoller
+from vetanco.sla.tasks import SlaMonitor
 from vetanco.wake import wait_for_work, wake_dispatcher
 from vetanco.webhooks.tasks import Dispatcher
 from vetanco.whatsapp.media import MediaFetcher
@@ -39,6 +40,7 @@ class BackgroundWorker:
             RetenInbox(db, settings),
             RetenAcciones(db, settings),
             RetenPoller(db, settings),
+            SlaMonitor(db, settings),
         ]
 
     def run_once(self) -> int:

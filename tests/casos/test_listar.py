@@ -34,7 +34,7 @@ SPEC_ITEM_KEYS = {
     "updated_at",
 }
 # Fields the server adds on top of the spec's example; pinned so any other drift is caught.
-EXTRA_ITEM_KEYS = {"justificacion", "canal"}
+EXTRA_ITEM_KEYS = {"justificacion", "canal", "evento_adverso", "sla", "posible_duplicado_de"}
 
 
 def listar(api: Api, **params: Any) -> dict[str, Any]:

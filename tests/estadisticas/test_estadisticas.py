@@ -89,6 +89,11 @@ def test_base_vacia(api: Api) -> None:
         "tiempo_promedio_resolucion": {"critico": None, "mayor": None, "menor": None},
         "productos_con_mas_reclamos": [],
         "lotes_con_mas_reclamos": [],
+        "sla": {
+            "porcentaje_cumplido": None,
+            "primera_respuesta": {"cumplidos": 0, "incumplidos": 0, "porcentaje_cumplido": None},
+            "resolucion": {"cumplidos": 0, "incumplidos": 0, "porcentaje_cumplido": None},
+        },
     }
 
 

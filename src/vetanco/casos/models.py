@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Date,
     Float,
     ForeignKey,
@@ -17,6 +18,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -25,7 +27,10 @@ from vetanco.colaboradores.models import Colaborador
 from vetanco.db import Base, UTCDateTime, new_id, utcnow
 
 if TYPE_CHECKING:
+    from vetanco.farmacovigilancia.models import EventoAdverso
     from vetanco.investigaciones.models import Investigacion
+    from vetanco.sla.models import RelojCaso
+    from vetanco.triage.models import SugerenciaTriage
 
 
 class SecuenciaCaso(Base):
@@ -44,6 +49,7 @@ class Caso(Base):
         Index("ix_casos_estado", "estado"),
         Index("ix_casos_tipo_criticidad", "tipo_caso", "criticidad"),
         Index("ix_casos_dedup", "que_sucedio_hash", "cliente_id"),
+        Index("ix_casos_evento_adverso", "evento_adverso"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
@@ -66,6 +72,10 @@ class Caso(Base):
     acciones_correctivas: Mapped[str | None] = mapped_column(Text)
     acciones_preventivas: Mapped[str | None] = mapped_column(Text)
     registrado_por: Mapped[str] = mapped_column(String(150))
+    evento_adverso: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    posible_duplicado_de: Mapped[str | None] = mapped_column(String(20))
+    fusionado_en: Mapped[str | None] = mapped_column(String(20))
+    primera_respuesta_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     clasificado_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -83,6 +93,11 @@ class Caso(Base):
     )
     investigacion: Mapped[Investigacion | None] = relationship(
         back_populates="caso", lazy="selectin"
+    )
+    sugerencia: Mapped[SugerenciaTriage | None] = relationship(lazy="selectin")
+    evento: Mapped[EventoAdverso | None] = relationship(lazy="selectin")
+    relojes: Mapped[list[RelojCaso]] = relationship(
+        order_by="RelojCaso.created_at", lazy="selectin"
     )
 
 

@@ -20,7 +20,13 @@ from vetanco.casos.schemas import (
     ProductoResumen,
     TareaRetenResumen,
 )
+from vetanco.db import utcnow
+from vetanco.farmacovigilancia.presenters import evento_adverso
 from vetanco.investigaciones.models import Investigacion
+from vetanco.politicas import Politicas
+from vetanco.sla import presenters as relojes
+from vetanco.sla import service as sla
+from vetanco.triage.service import lectura as sugerencia
 
 
 def _cabecera(caso: Caso) -> dict[str, object]:
@@ -52,8 +58,20 @@ def list_item(caso: Caso) -> CasoListItem:
             if primero
             else None,
             "descripcion_que_sucedio": caso.que_sucedio,
+            "evento_adverso": caso.evento_adverso,
+            "sla": _peor_sla(caso),
+            "posible_duplicado_de": caso.posible_duplicado_de,
         }
     )
+
+
+def _peor_sla(caso: Caso) -> str | None:
+    ahora = utcnow()
+    estados = {sla.estado(r, ahora=ahora).value for r in caso.relojes if r.tipo in sla.SLA}
+    for estado in ("vencido", "cumplido_tarde", "en_riesgo", "pausado", "en_curso", "cumplido"):
+        if estado in estados:
+            return estado
+    return None
 
 
 def investigacion_resumen(inv: Investigacion | None) -> InvestigacionResumen | None:
@@ -75,8 +93,9 @@ def investigacion_resumen(inv: Investigacion | None) -> InvestigacionResumen | N
     )
 
 
-def detalle(caso: Caso) -> CasoRead:
+def detalle(caso: Caso, politicas: Politicas) -> CasoRead:
     c = caso.cliente
+    ahora = utcnow()
     colab = caso.colaborador
     return CasoRead.model_validate(
         {
@@ -120,6 +139,12 @@ def detalle(caso: Caso) -> CasoRead:
             "en_investigacion_at": caso.en_investigacion_at,
             "resuelto_at": caso.resuelto_at,
             "cerrado_at": caso.cerrado_at,
+            "primera_respuesta_at": caso.primera_respuesta_at,
+            "triage": sugerencia(caso.sugerencia),
+            "evento_adverso": evento_adverso(caso, ahora=ahora),
+            "sla": relojes.sla(caso, politicas, ahora=ahora),
+            "posible_duplicado_de": caso.posible_duplicado_de,
+            "fusionado_en": caso.fusionado_en,
         }
     )
 

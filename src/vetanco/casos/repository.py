@@ -6,13 +6,16 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
+from rapidfuzz import fuzz
 from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload
 
 from vetanco.casos.enums import ESTADOS_ABIERTOS
 from vetanco.casos.models import Caso, IdempotencyRecord, ProductoAfectado, SecuenciaCaso
-from vetanco.db import AnySelect
+from vetanco.db import AnySelect, utcnow
+from vetanco.sla.repository import filtro_sla
+from vetanco.text import fold
 
 
 def next_number(session: Session, *, anio: int) -> int:
@@ -64,6 +67,30 @@ def find_open_duplicate(
     return None
 
 
+def find_similar_open(
+    session: Session, *, cliente_id: uuid.UUID, texto: str, lotes: set[str], umbral: float
+) -> str | None:
+    """The most similar open case of the same client sharing a lot, if similar enough to ask."""
+    if not lotes:
+        return None
+    stmt = (
+        select(Caso)
+        .options(selectinload(Caso.productos))
+        .where(Caso.cliente_id == cliente_id, Caso.estado.in_(ESTADOS_ABIERTOS))
+        .order_by(Caso.created_at.desc())
+        .limit(50)
+    )
+    mejor: tuple[float, str] | None = None
+    folded = fold(texto)
+    for caso in session.scalars(stmt).unique():
+        if not lotes & {p.numero_lote.casefold() for p in caso.productos if p.numero_lote}:
+            continue
+        score = fuzz.token_set_ratio(folded, fold(caso.que_sucedio))
+        if score >= umbral and (mejor is None or score > mejor[0]):
+            mejor = (score, caso.numero_caso)
+    return mejor[1] if mejor else None
+
+
 @dataclass(frozen=True, slots=True)
 class CasoFilters:
     tipo_caso: str | None = None
@@ -74,6 +101,8 @@ class CasoFilters:
     desde: datetime | None = None
     hasta: datetime | None = None
     numero_lote: str | None = None
+    sla: str | None = None
+    evento_adverso: bool | None = None
 
     def apply(self, stmt: AnySelect) -> AnySelect:
         equals = {
@@ -82,6 +111,7 @@ class CasoFilters:
             Caso.estado: self.estado,
             Caso.canal: self.canal,
             Caso.cliente_id: self.cliente_id,
+            Caso.evento_adverso: self.evento_adverso,
         }
         for column, value in equals.items():
             if value is not None:
@@ -95,6 +125,8 @@ class CasoFilters:
                 func.lower(ProductoAfectado.numero_lote) == self.numero_lote.casefold()
             )
             stmt = stmt.where(Caso.id.in_(lotes))
+        if self.sla:
+            stmt = stmt.where(filtro_sla(self.sla, utcnow()))
         return stmt
 
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, Path, Query, Request, status
 from fastapi.responses import FileResponse, JSONResponse
 
 from vetanco.auth.deps import ClassifierKey, CreatorKey, ReaderKey, StateKey
-from vetanco.casos import adjuntos, presenters, service
+from vetanco.casos import adjuntos, fusion, presenters, service
 from vetanco.casos.enums import Canal, Criticidad, Estado, TipoCaso
 from vetanco.casos.repository import CasoFilters
 from vetanco.casos.schemas import (
@@ -22,9 +22,12 @@ from vetanco.casos.schemas import (
     CasoList,
     ClasificacionResponse,
     EstadoResponse,
+    FusionarIn,
+    FusionResponse,
     HistorialList,
 )
 from vetanco.db import SessionDep
+from vetanco.politicas import PoliticasDep
 from vetanco.schemas import FechaFiltro, Limit, Page, Pagination, rango
 
 router = APIRouter(prefix="/api/casos", tags=["casos"])
@@ -47,6 +50,11 @@ def listar(
     fecha_hasta: Annotated[FechaFiltro | None, Query()] = None,
     cliente_id: uuid.UUID | None = None,
     numero_lote: Annotated[str | None, Query(max_length=50)] = None,
+    sla: Annotated[
+        Literal["vencido", "en_riesgo"] | None,
+        Query(description="Casos con un reloj SLA vencido, o en riesgo de vencer"),
+    ] = None,
+    evento_adverso: bool | None = None,
     page: Page = 1,
     limit: Limit = 20,
 ) -> CasoList:
@@ -60,6 +68,8 @@ def listar(
         desde=desde,
         hasta=hasta,
         numero_lote=numero_lote,
+        sla=sla,
+        evento_adverso=evento_adverso,
     )
     casos, total = service.listar(session, filters=filters, page=page, limit=limit)
     return CasoList(
@@ -69,8 +79,11 @@ def listar(
 
 
 @router.get("/{numero_caso}", response_model=CasoDetalle, summary="Detalle completo de un caso")
-def detalle(numero_caso: NumeroCaso, session: SessionDep, _key: ReaderKey) -> CasoDetalle:
-    return CasoDetalle(caso=presenters.detalle(service.obtener(session, numero_caso=numero_caso)))
+def detalle(
+    numero_caso: NumeroCaso, session: SessionDep, _key: ReaderKey, politicas: PoliticasDep
+) -> CasoDetalle:
+    caso = service.obtener(session, numero_caso=numero_caso)
+    return CasoDetalle(caso=presenters.detalle(caso, politicas))
 
 
 @router.post(
@@ -84,6 +97,7 @@ def crear(
     data: CasoCreate,
     session: SessionDep,
     key: CreatorKey,
+    politicas: PoliticasDep,
     idempotency_key: Annotated[
         str | None,
         Header(
@@ -93,7 +107,12 @@ def crear(
     ] = None,
 ) -> JSONResponse:
     result = service.crear_caso_idempotente(
-        session, data=data, actor=key.actor, api_key_id=key.key_id, idempotency_key=idempotency_key
+        session,
+        data=data,
+        actor=key.actor,
+        api_key_id=key.key_id,
+        idempotency_key=idempotency_key,
+        politicas=politicas,
     )
     headers = {"Location": f"/api/casos/{result.body['caso']['numero_caso']}"}
     if result.replayed:
@@ -107,10 +126,14 @@ def crear(
     summary="Clasificar o re-clasificar un caso",
 )
 def clasificar(
-    numero_caso: NumeroCaso, data: CasoClasificar, session: SessionDep, key: ClassifierKey
+    numero_caso: NumeroCaso,
+    data: CasoClasificar,
+    session: SessionDep,
+    key: ClassifierKey,
+    politicas: PoliticasDep,
 ) -> ClasificacionResponse:
     caso, registro = service.clasificar(
-        session, numero_caso=numero_caso, data=data, actor=key.actor
+        session, numero_caso=numero_caso, data=data, actor=key.actor, politicas=politicas
     )
     return presenters.clasificacion(caso, registro)
 
@@ -163,4 +186,21 @@ def historial(numero_caso: NumeroCaso, session: SessionDep, _key: ReaderKey) -> 
     caso, entradas = service.historial_de(session, numero_caso=numero_caso)
     return HistorialList(
         numero_caso=caso.numero_caso, data=[presenters.historial_entry(e) for e in entradas]
+    )
+
+
+@router.post(
+    "/{numero_caso}/fusionar",
+    response_model=FusionResponse,
+    summary="Fusionar un caso duplicado en otro (ambos historiales se conservan)",
+)
+def fusionar(
+    numero_caso: NumeroCaso,
+    data: FusionarIn,
+    session: SessionDep,
+    key: ClassifierKey,
+    politicas: PoliticasDep,
+) -> FusionResponse:
+    return fusion.fusionar(
+        session, numero_caso=numero_caso, data=data, actor=key.actor, politicas=politicas
     )

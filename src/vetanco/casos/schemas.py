@@ -28,7 +28,10 @@ from vetanco.casos.enums import (
 )
 from vetanco.clientes.schemas import ClienteCreate
 from vetanco.db import utcnow
+from vetanco.farmacovigilancia.schemas import DatosEventoAdverso, EventoAdversoRead
 from vetanco.schemas import Input, Pagination, Success
+from vetanco.sla.schemas import SlaRead
+from vetanco.triage.schemas import SugerenciaRead
 
 CASO_CREATE_EXAMPLE: dict[str, Any] = {
     "tipo_usuario_registro": "colaborador_vetanco",
@@ -152,6 +155,9 @@ class CasoCreate(ClasificacionIn):
     numero_remito: str | None = Field(default=None, max_length=50, examples=["0001-00012345"])
     canal: Canal = Field(default=Canal.api, examples=["telefono"])
     adjuntos: list[AdjuntoIn] = Field(default_factory=list, max_length=20)
+    evento_adverso: DatosEventoAdverso | None = Field(
+        default=None, description="Datos VICH GL42 si hubo daño o falta de eficacia"
+    )
 
     @field_validator("colaborador_id")
     @classmethod
@@ -213,6 +219,11 @@ class CasoListItem(BaseModel):
     descripcion_que_sucedio: str = Field(examples=["Intoxicación en bovinos..."])
     created_at: datetime
     updated_at: datetime
+    evento_adverso: bool = False
+    sla: str | None = Field(
+        default=None, examples=["en_riesgo"], description="El peor estado de sus relojes SLA"
+    )
+    posible_duplicado_de: str | None = None
 
 
 class CasoList(BaseModel):
@@ -319,6 +330,14 @@ class CasoRead(BaseModel):
     en_investigacion_at: datetime | None
     resuelto_at: datetime | None
     cerrado_at: datetime | None
+    primera_respuesta_at: datetime | None = None
+    triage: SugerenciaRead | None = Field(
+        default=None, description="Sugerencia automática de clasificación y sus razones"
+    )
+    evento_adverso: EventoAdversoRead | None = None
+    sla: SlaRead | None = None
+    posible_duplicado_de: str | None = None
+    fusionado_en: str | None = None
 
 
 class CasoDetalle(BaseModel):
@@ -436,3 +455,16 @@ class HistorialEntry(BaseModel):
 class HistorialList(BaseModel):
     numero_caso: str
     data: list[HistorialEntry]
+
+
+class FusionarIn(Input):
+    en: str = Field(pattern=r"^VET-\d{4}-\d{5,}$", examples=["VET-2025-00123"])
+    motivo: str | None = Field(default=None, max_length=2000, examples=["Mismo episodio"])
+
+
+class FusionResponse(Success):
+    numero_caso: str = Field(examples=["VET-2025-00124"])
+    estado: Estado
+    fusionado_en: str = Field(examples=["VET-2025-00123"])
+    productos_agregados: list[str]
+    adjuntos_agregados: int

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from vetanco.casos import historial, repository
+from vetanco.casos import clasificacion, historial, repository
 from vetanco.casos.enums import TRANSICIONES, Criticidad, Estado, Justificacion, TipoCaso
 from vetanco.casos.models import (
     Adjunto,
@@ -27,7 +27,9 @@ from vetanco.clientes.service import upsert_cliente
 from vetanco.colaboradores.service import exigir_colaborador
 from vetanco.db import utcnow
 from vetanco.errors import Conflict, NotFound, ValidationFailed
+from vetanco.politicas import Politicas
 from vetanco.reten.acciones import completar_tareas_del_caso
+from vetanco.sla import service as relojes
 from vetanco.text import fingerprint, fold
 from vetanco.webhooks.events import Evento
 from vetanco.webhooks.service import emitir
@@ -70,7 +72,14 @@ def listar(
     return repository.list_casos(session, filters=filters, offset=(page - 1) * limit, limit=limit)
 
 
-def crear_caso(session: Session, *, data: CasoCreate, actor: str) -> Caso:
+def crear_caso(
+    session: Session,
+    *,
+    data: CasoCreate,
+    actor: str,
+    politicas: Politicas,
+    origen_evento: str = "api",
+) -> Caso:
     """Takes the year's number first: its row lock serialises creations, so the duplicate check is exact."""
     ahora = utcnow()
     secuencia = repository.next_number(session, anio=ahora.year)
@@ -90,6 +99,13 @@ def crear_caso(session: Session, *, data: CasoCreate, actor: str) -> Caso:
             f"Ya existe un caso abierto con el mismo cliente, lote y descripción: {duplicado}.",
             extra={"numero_caso": duplicado},
         )
+    parecido = repository.find_similar_open(
+        session,
+        cliente_id=cliente.id,
+        texto=data.descripcion.que_sucedio,
+        lotes=lotes,
+        umbral=politicas.similitud_duplicado,
+    )
     clasificado = data.tipo_caso is not None
     caso = Caso(
         id=uuid.uuid4(),
@@ -114,6 +130,7 @@ def crear_caso(session: Session, *, data: CasoCreate, actor: str) -> Caso:
         created_at=ahora,
         updated_at=ahora,
         clasificado_at=ahora if clasificado else None,
+        posible_duplicado_de=parecido,
     )
     session.add(caso)
     for orden, p in enumerate(productos):
@@ -159,6 +176,7 @@ def crear_caso(session: Session, *, data: CasoCreate, actor: str) -> Caso:
                 "cliente_id": caso.cliente_id,
                 "productos": [p.nombre_producto for p in productos],
                 "lotes": sorted(p.numero_lote for p in productos if p.numero_lote),
+                "posible_duplicado_de": parecido,
             },
         ),
     )
@@ -176,6 +194,21 @@ def crear_caso(session: Session, *, data: CasoCreate, actor: str) -> Caso:
         },
     )
     session.refresh(caso)
+    clasificacion.triage_inicial(
+        session,
+        caso=caso,
+        politicas=politicas,
+        datos_evento=data.evento_adverso,
+        origen_evento=origen_evento,
+    )
+    if parecido:
+        emitir(
+            session,
+            evento=Evento.caso_posible_duplicado,
+            clave=caso.numero_caso,
+            data={"numero_caso": caso.numero_caso, "posible_duplicado_de": parecido},
+        )
+    session.flush()
     return caso
 
 
@@ -197,10 +230,15 @@ def crear_caso_idempotente(
     actor: str,
     api_key_id: uuid.UUID,
     idempotency_key: str | None,
+    politicas: Politicas,
 ) -> Creacion:
     """Honours Idempotency-Key: a retry gets the first answer, a different body with it gets 409."""
     if not idempotency_key:
-        return Creacion(201, _creado_body(crear_caso(session, data=data, actor=actor)), False)
+        return Creacion(
+            201,
+            _creado_body(crear_caso(session, data=data, actor=actor, politicas=politicas)),
+            False,
+        )
     request_hash = _request_hash(data)
     replay = _replay(session, api_key_id=api_key_id, key=idempotency_key, request_hash=request_hash)
     if replay is not None:
@@ -219,7 +257,7 @@ def crear_caso_idempotente(
         if replay is None:
             raise Conflict("Otra petición con la misma Idempotency-Key está en curso.") from None
         return replay
-    body = _creado_body(crear_caso(session, data=data, actor=actor))
+    body = _creado_body(crear_caso(session, data=data, actor=actor, politicas=politicas))
     record.status_code = 201
     record.response = body
     session.flush()
@@ -252,8 +290,9 @@ def _creado_body(caso: Caso) -> dict[str, Any]:
 
 
 def clasificar(
-    session: Session, *, numero_caso: str, data: CasoClasificar, actor: str
+    session: Session, *, numero_caso: str, data: CasoClasificar, actor: str, politicas: Politicas
 ) -> tuple[Caso, Clasificacion]:
+    """A person's classification always wins; replacing another person's needs a motivo."""
     caso = obtener(session, numero_caso=numero_caso, for_update=True)
     if caso.estado == Estado.cerrado.value:
         raise Conflict(f"El caso {numero_caso} está cerrado; no se puede reclasificar.")
@@ -261,51 +300,19 @@ def clasificar(
         exigir_colaborador(
             session, colaborador_id=data.clasificado_por, loc=["body", "clasificado_por"]
         )
-    if caso.tipo_caso != TipoCaso.pendiente_clasificacion.value and not data.motivo:
+    if not data.motivo and clasificacion.decidida_por_persona(session, caso=caso):
         raise ValidationFailed.field(["body", "motivo"], "indicá el motivo de la reclasificación")
-    antes = _snapshot(caso, "tipo_caso", "criticidad", "justificacion")
-    ahora = utcnow()
-    caso.tipo_caso = data.tipo_caso.value
-    caso.criticidad = data.criticidad.value if data.criticidad else None
-    caso.justificacion = (data.justificacion or Justificacion.pendiente_investigacion).value
-    caso.clasificado_at = ahora
-    caso.updated_at = ahora
-    registro = Clasificacion(
-        caso_id=caso.id,
-        tipo_caso_anterior=antes["tipo_caso"],
-        tipo_caso=caso.tipo_caso,
-        criticidad=caso.criticidad,
-        justificacion=caso.justificacion,
+    registro = clasificacion.aplicar(
+        session,
+        caso=caso,
+        tipo_caso=data.tipo_caso.value,
+        criticidad=data.criticidad.value if data.criticidad else None,
+        justificacion=(data.justificacion or Justificacion.pendiente_investigacion).value,
         motivo=data.motivo,
         evidencias=data.evidencias,
         clasificado_por=data.clasificado_por,
         actor=actor,
-        created_at=ahora,
-    )
-    session.add(registro)
-    cambios = historial.diff(antes, _snapshot(caso, "tipo_caso", "criticidad", "justificacion"))
-    if data.evidencias:
-        cambios["evidencias"] = {"antes": None, "despues": data.evidencias}
-    historial.registrar(
-        session,
-        caso=caso,
-        accion="clasificado",
-        actor=actor,
-        cambios=cambios,
-        motivo=data.motivo,
-        colaborador_id=data.clasificado_por,
-    )
-    emitir(
-        session,
-        evento=Evento.caso_clasificado,
-        clave=caso.numero_caso,
-        data={
-            "numero_caso": caso.numero_caso,
-            "tipo_caso_anterior": antes["tipo_caso"],
-            "tipo_caso_nuevo": caso.tipo_caso,
-            "criticidad": caso.criticidad,
-            "justificacion": caso.justificacion,
-        },
+        politicas=politicas,
     )
     return caso, registro
 
@@ -330,17 +337,21 @@ def cambiar_estado(
     campos = ("estado", "resolucion", "acciones_correctivas", "acciones_preventivas")
     antes = _snapshot(caso, *campos)
     ahora = utcnow()
+    relojes.primera_respuesta(caso, at=ahora)
     if nuevo == Estado.resuelto:
         _exigir_resoluble(caso, data)
         caso.resolucion = data.resolucion
         caso.acciones_correctivas = data.acciones_correctivas or caso.acciones_correctivas
         caso.acciones_preventivas = data.acciones_preventivas or caso.acciones_preventivas
         caso.resuelto_at = ahora
+        relojes.resuelto(caso, at=ahora)
     elif nuevo == Estado.en_investigacion:
         caso.en_investigacion_at = ahora
         caso.resuelto_at = None
+        relojes.reabierto(caso)
     elif nuevo == Estado.cerrado:
         caso.cerrado_at = ahora
+        relojes.resuelto(caso, at=ahora)
     caso.estado = nuevo.value
     caso.updated_at = ahora
     historial.registrar(

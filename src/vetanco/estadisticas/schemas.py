@@ -54,6 +54,22 @@ class LoteReclamos(BaseModel):
     total_reclamos: int = Field(examples=[12])
 
 
+class SlaReloj(BaseModel):
+    """Clocks met in time vs breached (late or still running past the deadline)."""
+
+    cumplidos: int = Field(examples=[40])
+    incumplidos: int = Field(examples=[2])
+    porcentaje_cumplido: float | None = Field(examples=[95.2])
+
+
+class SlaEstadisticas(BaseModel):
+    """% SLA cumplido over the period's cases; both clocks weigh the same."""
+
+    porcentaje_cumplido: float | None = Field(examples=[93.8])
+    primera_respuesta: SlaReloj
+    resolucion: SlaReloj
+
+
 class Estadisticas(BaseModel):
     periodo: Periodo
     totales: Totales
@@ -62,3 +78,4 @@ class Estadisticas(BaseModel):
     tiempo_promedio_resolucion: TiempoPromedio
     productos_con_mas_reclamos: list[ProductoReclamos]
     lotes_con_mas_reclamos: list[LoteReclamos]
+    sla: SlaEstadisticas

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from sqlalchemy.orm import Session
 
 from vetanco.casos.models import Caso
+from vetanco.db import utcnow
 from vetanco.estadisticas import repository
 from vetanco.estadisticas.schemas import (
     Estadisticas,
@@ -15,10 +16,13 @@ from vetanco.estadisticas.schemas import (
     PorCriticidad,
     PorEstado,
     ProductoReclamos,
+    SlaEstadisticas,
+    SlaReloj,
     TiempoPromedio,
     Totales,
 )
 from vetanco.schemas import rango
+from vetanco.sla import repository as relojes
 
 TOP = 10
 
@@ -66,7 +70,28 @@ def calcular(
             LoteReclamos(producto=p, lote=lt, total_reclamos=n)
             for p, lt, n in repository.top_lotes(session, desde=desde, hasta=hasta, limit=TOP)
         ],
+        sla=_sla(relojes.cumplimiento(session, desde=desde, hasta=hasta, ahora=utcnow())),
     )
+
+
+def _sla(cuentas: dict[str, tuple[int, int]]) -> SlaEstadisticas:
+    primera, resolucion = cuentas["primera_respuesta"], cuentas["resolucion"]
+    ok, ko = primera[0] + resolucion[0], primera[1] + resolucion[1]
+    return SlaEstadisticas(
+        porcentaje_cumplido=_pct(ok, ko),
+        primera_respuesta=SlaReloj(
+            cumplidos=primera[0], incumplidos=primera[1], porcentaje_cumplido=_pct(*primera)
+        ),
+        resolucion=SlaReloj(
+            cumplidos=resolucion[0],
+            incumplidos=resolucion[1],
+            porcentaje_cumplido=_pct(*resolucion),
+        ),
+    )
+
+
+def _pct(ok: int, ko: int) -> float | None:
+    return round(100 * ok / (ok + ko), 1) if ok + ko else None
 
 
 def _round(value: float | None) -> float | None:

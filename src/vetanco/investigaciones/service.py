@@ -21,6 +21,7 @@ from vetanco.investigaciones.schemas import (
     InvestigacionCreate,
     InvestigacionUpdate,
 )
+from vetanco.sla import service as relojes
 from vetanco.webhooks.events import Evento
 from vetanco.webhooks.service import emitir
 
@@ -75,6 +76,7 @@ def iniciar(
         caso.estado = Estado.en_investigacion.value
         caso.en_investigacion_at = ahora
     caso.updated_at = ahora
+    relojes.primera_respuesta(caso, at=ahora)
     session.flush()
     historial.registrar(
         session,

@@ -18,6 +18,7 @@ from vetanco.clientes.models import Cliente
 from vetanco.config import Settings
 from vetanco.db import utcnow
 from vetanco.errors import VetancoError
+from vetanco.politicas import Politicas
 from vetanco.text import fold
 from vetanco.whatsapp import media as medios
 from vetanco.whatsapp import registro
@@ -418,7 +419,11 @@ def _crear_caso(turno: Turno, datos: dict[str, Any]) -> None:
     try:
         with turno.session.begin_nested():
             caso = casos_service.crear_caso(
-                turno.session, data=data, actor=f"whatsapp:+{turno.conv.telefono}"
+                turno.session,
+                data=data,
+                actor=f"whatsapp:+{turno.conv.telefono}",
+                politicas=Politicas.desde(turno.settings),
+                origen_evento="whatsapp",
             )
             medios.adjuntar(turno.session, caso=caso, adjuntos=datos.get("adjuntos", []))
     except VetancoError as exc:

@@ -13,8 +13,11 @@ from vetanco.casos import service as casos_service
 from vetanco.config import Settings
 from vetanco.db import after_commit, utcnow
 from vetanco.errors import Conflict, NotFound
+from vetanco.politicas import Politicas
+from vetanco.sla import service as relojes
 from vetanco.wake import wake_dispatcher
 from vetanco.whatsapp import bot, cola, repository
+from vetanco.whatsapp import media as medios
 from vetanco.whatsapp.entrantes import Entrante
 from vetanco.whatsapp.models import Conversacion, KapsoEvento, MensajeWhatsapp
 from vetanco.whatsapp.salidas import Salida
@@ -106,6 +109,9 @@ def _mensaje(session: Session, entrante: Entrante, settings: Settings) -> None:
         )
     )
     session.flush()
+    esperado = medios.ultimo_caso_abierto(session, telefono=conv.telefono)
+    if esperado is not None and relojes.pausado(esperado):
+        relojes.cliente_respondio(session, caso=esperado, politicas=Politicas.desde(settings))
     inicio_registro = (conv.datos or {}).get("inicio")
     turno = bot.atender(session, conv=conv, entrante=entrante, settings=settings)
     conv.ultimo_entrante_at = now
@@ -185,6 +191,9 @@ def responder_como_persona(
         raise Conflict(
             "Pasaron más de 24 h desde el último mensaje del cliente: WhatsApp sólo permite plantillas."
         )
+    caso = medios.ultimo_caso_abierto(session, telefono=conv.telefono)
+    if caso is not None:
+        relojes.primera_respuesta(caso)
     return encolar(session, conv=conv, salida=Salida(texto), autor=actor)
 
 
