@@ -95,12 +95,18 @@ def test_serve_migrates_bootstraps_admin_key_and_answers(tmp_path: Path) -> None
         cmd, env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
     try:
-        key = _wait_for_key(proc)
+        key, password = _wait_for_secrets(proc)
         base = f"http://127.0.0.1:{port}"
         _wait_until_up(base)
         response = httpx.get(f"{base}/api/casos", headers={"Authorization": f"Bearer {key}"})
         assert response.status_code == 200
         assert response.json()["pagination"]["total"] == 0
+        with httpx.Client(base_url=base) as browser:
+            token = re.search(r'name="csrf_token" value="([^"]+)"', browser.get("/login").text)
+            assert token is not None
+            form = {"email": "admin@localhost", "password": password, "csrf_token": token[1]}
+            assert browser.post("/login", data=form).status_code == 303
+            assert "Bandeja de casos" in browser.get("/casos").text
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=20)
@@ -113,6 +119,7 @@ def test_serve_migrates_bootstraps_admin_key_and_answers(tmp_path: Path) -> None
         second.send_signal(signal.SIGTERM)
         output, _ = second.communicate(timeout=20)
     assert "vk_" not in output
+    assert password not in output
 
 
 def _free_port() -> int:
@@ -123,16 +130,25 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _wait_for_key(proc: subprocess.Popen[str]) -> str:
+def _wait_for_secrets(proc: subprocess.Popen[str]) -> tuple[str, str]:
+    """The bootstrap API key and, on the line after its announcement, the panel password."""
     assert proc.stdout is not None
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
+    key = password = None
+    password_next = False
+    while time.monotonic() < deadline and not (key and password):
         line = proc.stdout.readline()
         if not line:
             break
-        if line.strip().startswith("vk_"):
-            return line.strip()
-    raise AssertionError("serve did not print the bootstrap admin key")
+        if password_next:
+            password, password_next = line.strip(), False
+        elif line.strip().startswith("vk_"):
+            key = line.strip()
+        elif "contraseña:" in line:
+            password_next = True
+    if not (key and password):
+        raise AssertionError("serve did not print the bootstrap admin key and password")
+    return key, password
 
 
 def _wait_until_up(base: str) -> None:

@@ -7,7 +7,9 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
+from starlette.middleware.sessions import SessionMiddleware
 
 from vetanco import migrations
 from vetanco.auth.routes import router as api_keys_router
@@ -26,7 +28,11 @@ from vetanco.ratelimit import RateLimiter
 from vetanco.reten.routes import casos_router as reten_casos_router
 from vetanco.reten.routes import router as reten_router
 from vetanco.reten.routes import webhook_router as reten_webhook_router
+from vetanco.senales.routes import router as senales_router
 from vetanco.sla.routes import router as sla_router
+from vetanco.web import deps as web_deps
+from vetanco.web.routes import router as web_router
+from vetanco.web.sesion import clave_de_sesion
 from vetanco.webhooks.routes import router as webhooks_router
 from vetanco.whatsapp.routes import api_router as whatsapp_api_router
 from vetanco.whatsapp.routes import kapso_router
@@ -66,12 +72,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.politicas = Politicas.desde(settings)
     app.state.rate_limiter = RateLimiter(settings.rate_limit, settings.redis_url)
     install_error_handlers(app)
+    app.state.html_errors = web_deps.pagina_de_error
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=clave_de_sesion(settings),
+        session_cookie="vetanco_sesion",
+        max_age=int(settings.sesion_horas * 3600),
+        same_site="lax",
+        https_only=settings.sesion_cookie_segura,
+    )
     app.add_middleware(ResponseHeadersFromState)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     for router in (
         casos_router,
         farmacovigilancia_router,
         sla_router,
+        senales_router,
         investigaciones_router,
         clientes_router,
         estadisticas_router,
@@ -85,6 +101,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         reten_casos_router,
     ):
         app.include_router(router)
+    app.include_router(web_router)
+    app.mount("/static", StaticFiles(directory=web_deps.HERE / "static"), name="static")
 
     @app.get("/healthz", tags=["salud"], summary="El proceso está vivo")
     def healthz() -> dict[str, str]:

@@ -14,6 +14,8 @@ from vetanco.auth.roles import Role
 from vetanco.config import get_settings
 from vetanco.db import Database
 from vetanco.errors import VetancoError
+from vetanco.usuarios import cli as usuarios_cli
+from vetanco.usuarios import service as usuarios_service
 
 app = typer.Typer(help="Vetanco Reclamos", no_args_is_help=True)
 db_app = typer.Typer(help="Base de datos", no_args_is_help=True)
@@ -28,6 +30,7 @@ app.add_typer(colaborador_app, name="colaborador")
 app.add_typer(audit_app, name="audit")
 app.add_typer(webhook_app, name="webhook")
 app.add_typer(reten_app, name="reten")
+app.add_typer(usuarios_cli.app, name="usuario")
 
 console = Console()
 err = Console(stderr=True)
@@ -90,7 +93,14 @@ def serve(
     database = _database()
     with database.transaction() as session:
         raw = auth_service.ensure_bootstrap_key(session)
+        password = usuarios_service.ensure_bootstrap_admin(session)
     database.dispose()
+    if password:
+        console.print(
+            f"Panel web: usuario {usuarios_service.BOOTSTRAP_EMAIL} (rol admin), contraseña:"
+        )
+        console.print(password, highlight=False, soft_wrap=True)
+        console.print("Cambiala con: vetanco usuario password --email admin@localhost")
     if raw:
         console.print(
             "[bold green]Primera ejecución:[/bold green] se creó la API key 'admin' (rol admin)."
@@ -101,7 +111,9 @@ def serve(
     host = host or settings.host
     port = port or settings.port
     shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host  # noqa: S104
-    console.print(f"Vetanco Reclamos en http://{shown}:{port}  (docs: http://{shown}:{port}/docs)")
+    console.print(
+        f"Vetanco Reclamos en http://{shown}:{port} (panel) y http://{shown}:{port}/docs (API)"
+    )
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
 
 

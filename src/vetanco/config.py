@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, SecretStr, field_validator
+from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -45,6 +45,12 @@ class Settings(BaseSettings):
     redis_url: str | None = None
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
     secret_key: SecretStr | None = None
+    sesion_horas: float = Field(default=12, gt=0, description="Vida de la sesión del panel web")
+    sesion_cookie_segura: bool = Field(
+        default=False, description="Cookie de sesión sólo por HTTPS (activala detrás de TLS)"
+    )
+    login_max_intentos: int = Field(default=5, ge=1)
+    login_bloqueo_minutos: float = Field(default=15, gt=0)
     log_level: str = "INFO"
     log_json: bool = False
     host: str = "127.0.0.1"
@@ -92,6 +98,12 @@ class Settings(BaseSettings):
         default_factory=lambda: {"SENASA": PlazoRegulatorio(dias_grave=15, dias_no_grave=None)}
     )
     regulatorio_aviso_dias: int = Field(default=3, ge=0)
+    signal_min_cases: int = Field(
+        default=3, ge=1, description="Reclamos de un lote dentro de la ventana que abren una señal"
+    )
+    signal_window_days: int = Field(
+        default=30, ge=1, description="Días corridos hacia atrás en los que se cuentan"
+    )
 
     reten_base_url: str | None = None
     reten_client_id: str | None = None
@@ -131,6 +143,15 @@ class Settings(BaseSettings):
                 f"políticas desconocidas: {', '.join(unknown)}; válidas: {', '.join(SLA_POR_DEFECTO)}"
             )
         return {**SLA_POR_DEFECTO, **value}
+
+    @model_validator(mode="after")
+    def _autoridad(self) -> Settings:
+        if self.regulatorio_autoridad not in self.regulatorio_plazos:
+            raise ValueError(
+                f"VETANCO_REGULATORIO_AUTORIDAD={self.regulatorio_autoridad!r} no tiene plazo en "
+                f"VETANCO_REGULATORIO_PLAZOS (hay: {', '.join(self.regulatorio_plazos) or 'ninguno'})"
+            )
+        return self
 
     @field_validator("webhook_retry_schedule", "whatsapp_retry_schedule")
     @classmethod

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = structlog.get_logger(__name__)
@@ -118,28 +118,46 @@ def _json(
     return JSONResponse(body, status_code=status, headers=dict(headers or {}))
 
 
+HtmlRenderer = Callable[[Request, int, dict[str, Any], Mapping[str, str]], Response]
+
+
+def _respond(
+    request: Request, status: int, body: dict[str, Any], headers: Mapping[str, str] | None = None
+) -> Response:
+    """JSON for the API; the dashboard's pages mark their requests and get an HTML page instead."""
+    renderer: HtmlRenderer | None = getattr(request.app.state, "html_errors", None)
+    if renderer is not None and getattr(request.state, "web", False):
+        return renderer(request, status, body, dict(headers or {}))
+    return _json(status, body, headers)
+
+
 def install_error_handlers(app: FastAPI) -> None:
-    """Every failure, expected or not, leaves as the same JSON shape."""
+    """Every failure, expected or not, leaves as the same JSON shape (or page, for the dashboard)."""
 
     @app.exception_handler(VetancoError)
-    async def _vetanco(_request: Request, exc: VetancoError) -> JSONResponse:
-        return _json(exc.status_code, exc.body(), exc.headers)
+    async def _vetanco(request: Request, exc: VetancoError) -> Response:
+        return _respond(request, exc.status_code, exc.body(), exc.headers)
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
         details = validation_details(exc.errors())
         content_type = request.headers.get("content-type", "")
-        if request.method in ("POST", "PUT", "PATCH") and "json" not in content_type:
+        is_form = "form" in content_type and getattr(request.state, "web", False)
+        if (
+            request.method in ("POST", "PUT", "PATCH")
+            and "json" not in content_type
+            and not is_form
+        ):
             details = [{"loc": ["header", "content-type"], "msg": NOT_JSON, "type": "content_type"}]
-        return _json(400, ValidationFailed(details=details).body())
+        return _respond(request, 400, ValidationFailed(details=details).body())
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         code, message = _STATUS_CODES.get(exc.status_code, ("http_error", str(exc.detail)))
         body = {"error": code, "message": message, "details": []}
-        return _json(exc.status_code, body, exc.headers)
+        return _respond(request, exc.status_code, body, exc.headers)
 
     @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    async def _unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unhandled_error", path=request.url.path, method=request.method)
-        return _json(500, VetancoError().body())
+        return _respond(request, 500, VetancoError().body())

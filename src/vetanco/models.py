@@ -16,8 +16,10 @@ from vetanco.db import Base
 from vetanco.farmacovigilancia.models import EventoAdverso
 from vetanco.investigaciones.models import Investigacion
 from vetanco.reten.models import RetenAccion, RetenAlerta, RetenEstado, RetenEvento, TareaReten
+from vetanco.senales.models import Senal, SenalCambio, SenalCaso
 from vetanco.sla.models import RelojCaso
 from vetanco.triage.models import SugerenciaTriage
+from vetanco.usuarios.models import Usuario
 from vetanco.webhooks.models import OutboxEvent, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from vetanco.whatsapp.models import Conversacion, KapsoEvento, MensajeWhatsapp
 
@@ -44,8 +46,12 @@ __all__ = [
     "RetenEstado",
     "RetenEvento",
     "SecuenciaCaso",
+    "Senal",
+    "SenalCambio",
+    "SenalCaso",
     "SugerenciaTriage",
     "TareaReten",
+    "Usuario",
     "WebhookAttempt",
     "WebhookDelivery",
     "WebhookEndpoint",

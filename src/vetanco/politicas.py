@@ -1,4 +1,4 @@
-"""The quality team's policies in one value: triage rules, SLA targets, calendar, legal deadlines."""
+"""The quality team's policies in one value: triage rules, SLA targets, calendar, legal deadlines, lot signals."""
 
 from __future__ import annotations
 
@@ -23,6 +23,8 @@ class Politicas:
     autoridad: str
     plazo: PlazoRegulatorio
     aviso_dias: int
+    senal_min_reclamos: int = 3
+    senal_ventana_dias: int = 30
 
     @classmethod
     def desde(cls, settings: Settings) -> Politicas:
@@ -43,6 +45,8 @@ class Politicas:
                 settings.regulatorio_autoridad, PlazoRegulatorio()
             ),
             aviso_dias=settings.regulatorio_aviso_dias,
+            senal_min_reclamos=settings.signal_min_cases,
+            senal_ventana_dias=settings.signal_window_days,
         )
 
 

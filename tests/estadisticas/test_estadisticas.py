@@ -89,6 +89,7 @@ def test_base_vacia(api: Api) -> None:
         "tiempo_promedio_resolucion": {"critico": None, "mayor": None, "menor": None},
         "productos_con_mas_reclamos": [],
         "lotes_con_mas_reclamos": [],
+        "por_lote": [],
         "sla": {
             "porcentaje_cumplido": None,
             "primera_respuesta": {"cumplidos": 0, "incumplidos": 0, "porcentaje_cumplido": None},
@@ -125,6 +126,7 @@ def test_todos_los_bloques_y_sumas(api: Api) -> None:
         "tiempo_promedio_resolucion",
         "productos_con_mas_reclamos",
         "lotes_con_mas_reclamos",
+        "por_lote",
     }
     totales = body["totales"]
     assert totales == {

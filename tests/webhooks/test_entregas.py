@@ -43,6 +43,7 @@ def test_every_event_type_arrives_signed(
     expected = [
         "caso.creado",
         "caso.clasificado",
+        "lote.senal_detectada",  # a reclamo crítico opens its lot's signal
         "investigacion.iniciada",
         "caso.estado_actualizado",
         "investigacion.actualizada",
@@ -69,7 +70,7 @@ def test_every_event_type_arrives_signed(
         "criticidad": "critico",
         "justificacion": "justificado",
     }
-    assert bodies[6]["data"]["resolucion"] == "Lote reemplazado"  # type: ignore[index]
+    assert bodies[7]["data"]["resolucion"] == "Lote reemplazado"  # type: ignore[index]
     assert all(e["estado"] == "entregada" for e in entregas(api, hook["id"]))
 
 

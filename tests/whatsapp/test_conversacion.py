@@ -46,7 +46,16 @@ def _file_reclamo(chat: Chat) -> str:
     chat.send("31/12/2026")
     chat.tap("usado", "Usado")
     chat.send("10 frascos")
-    chat.send("3 bovinos murieron después de aplicar el producto")
+    especie = chat.send("3 bovinos murieron después de aplicar el producto")
+    assert "evento adverso" in last_text(especie)
+    chat.send("vacas")
+    chat.send("50")
+    chat.send("cinco")
+    chat.send("3 vacas")
+    chat.send("10 ml IM por animal")
+    chat.send("16/10/2025")
+    desenlaces = chat.send("murieron")
+    assert "¿Dónde ocurrió?" in last_text(desenlaces)
     chat.send("Establecimiento Las Rosas, Tandil")
     chat.send("17/10/2025")
     chat.send("Tengo informe veterinario")
@@ -57,6 +66,7 @@ def _file_reclamo(chat: Chat) -> str:
     assert "Vetancilina 100ml" in text
     assert "ABC123" in text
     assert "Juan Pérez" in text
+    assert "especie bovino; animales tratados 50, afectados 5, muertos 3" in text
     corregir = chat.tap("corregir", "Corregir un dato")
     assert ("numero_lote", "Lote") in corregir[-1].rows
     chat.pick("numero_lote", "Lote")
@@ -82,6 +92,15 @@ def test_full_reclamo_is_filed_and_visible_in_the_api(chat: Chat, api: Api) -> N
     assert producto["unidad_medida"] == "frascos"
     assert caso["descripcion"]["cuando_ocurrio"].startswith("2025-10-17")
     assert len(caso["adjuntos"]) == 1
+    evento = caso["evento_adverso"]
+    assert evento["origen"] == "whatsapp"
+    assert (evento["especie"], evento["via_administracion"], evento["desenlace"]) == (
+        "bovino",
+        "intramuscular",
+        "muerte",
+    )
+    assert evento["fecha_aplicacion"] == "2025-10-16"
+    assert evento["datos_faltantes"] == []
     assert caso["adjuntos"][0]["tipo"] == "foto"
     transcript = api.get(f"/api/casos/{numero}/mensajes").json()["data"]
     assert any(

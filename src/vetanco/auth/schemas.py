@@ -18,10 +18,11 @@ class Principal:
     key_id: uuid.UUID
     name: str
     role: str
+    tipo: str = "apikey"
 
     @property
     def actor(self) -> str:
-        return f"apikey:{self.name}"
+        return f"{self.tipo}:{self.name}"
 
 
 class ApiKeyCreate(BaseModel):

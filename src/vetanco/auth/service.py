@@ -40,6 +40,14 @@ def authenticate(session: Session, *, raw_key: str) -> Principal:
     return Principal(key_id=key.id, name=key.name, role=key.role)
 
 
+def get_key(session: Session, *, name: str) -> ApiKey:
+    """One key by name, for the dashboard's revoke confirmation."""
+    key = repository.by_name(session, name)
+    if key is None:
+        raise NotFound(f"No existe una API key llamada '{name}'.")
+    return key
+
+
 def revoke_key(session: Session, *, name: str) -> ApiKey:
     key = repository.by_name(session, name)
     if key is None:

@@ -15,6 +15,7 @@ from vetanco.db import utcnow
 from vetanco.farmacovigilancia import service as farmacovigilancia
 from vetanco.farmacovigilancia.schemas import DatosEventoAdverso
 from vetanco.politicas import Politicas
+from vetanco.senales import service as senales
 from vetanco.sla import service as relojes
 from vetanco.triage import service as triage
 from vetanco.webhooks.events import Evento
@@ -89,6 +90,7 @@ def aplicar(
     relojes.sincronizar(session, caso=caso, politicas=politicas)
     if actor != SISTEMA:
         relojes.primera_respuesta(caso, at=ahora)
+    senales.evaluar_caso(session, caso=caso, politicas=politicas)
     return registro
 
 
@@ -115,11 +117,12 @@ def triage_inicial(
 ) -> None:
     """Suggests a class for every new case, applies it above the threshold, screens for adverse events."""
     sugerencia = triage.evaluar(session, caso=caso, politicas=politicas)
-    if (
+    aplicada = (
         caso.tipo_caso == TipoCaso.pendiente_clasificacion.value
         and triage.aplicable(sugerencia, politicas)
         and caso.sugerencia is not None
-    ):
+    )
+    if aplicada:
         aplicar(
             session,
             caso=caso,
@@ -130,7 +133,10 @@ def triage_inicial(
             actor=SISTEMA,
             politicas=politicas,
         )
+        assert caso.sugerencia is not None
         caso.sugerencia.aplicada = True
+    else:
+        senales.evaluar_caso(session, caso=caso, politicas=politicas)  # aplicar() already did
     relojes.sincronizar(session, caso=caso, politicas=politicas)
     if sugerencia.evento_adverso or datos_evento is not None:
         farmacovigilancia.marcar(

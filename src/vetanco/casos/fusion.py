@@ -14,6 +14,7 @@ from vetanco.errors import Conflict, NotFound, ValidationFailed
 from vetanco.farmacovigilancia import service as farmacovigilancia
 from vetanco.farmacovigilancia.schemas import DatosEventoAdverso
 from vetanco.politicas import Politicas
+from vetanco.senales import service as senales
 from vetanco.sla import service as relojes
 from vetanco.webhooks.events import Evento
 from vetanco.webhooks.service import emitir
@@ -137,6 +138,7 @@ def fusionar(
             session, caso=destino, origen="fusion", datos=datos, politicas=politicas
         )
     session.flush()
+    senales.evaluar_caso(session, caso=destino, politicas=politicas)  # it may have new lots
     emitir(
         session,
         evento=Evento.caso_fusionado,

@@ -5,17 +5,19 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, Literal
 
 from rapidfuzz import fuzz
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, case, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload
 
 from vetanco.casos.enums import ESTADOS_ABIERTOS
 from vetanco.casos.models import Caso, IdempotencyRecord, ProductoAfectado, SecuenciaCaso
+from vetanco.clientes.models import Cliente
 from vetanco.db import AnySelect, utcnow
 from vetanco.sla.repository import filtro_sla
-from vetanco.text import fold
+from vetanco.text import fold, like_pattern
 
 
 def next_number(session: Session, *, anio: int) -> int:
@@ -103,6 +105,7 @@ class CasoFilters:
     numero_lote: str | None = None
     sla: str | None = None
     evento_adverso: bool | None = None
+    q: str | None = None
 
     def apply(self, stmt: AnySelect) -> AnySelect:
         equals = {
@@ -127,14 +130,55 @@ class CasoFilters:
             stmt = stmt.where(Caso.id.in_(lotes))
         if self.sla:
             stmt = stmt.where(filtro_sla(self.sla, utcnow()))
+        if self.q and self.q.strip():
+            stmt = stmt.where(_busqueda(self.q.strip()))
         return stmt
 
 
+def _busqueda(q: str) -> ColumnElement[bool]:
+    """Free text over number, story, client and product/lot: what a person remembers of a case."""
+    patron = like_pattern(q.casefold())
+    clientes = select(Cliente.id).where(Cliente.busqueda.like(like_pattern(fold(q)), escape="\\"))
+    productos = select(ProductoAfectado.caso_id).where(
+        or_(
+            func.lower(ProductoAfectado.numero_lote).like(patron, escape="\\"),
+            func.lower(ProductoAfectado.nombre_producto).like(patron, escape="\\"),
+        )
+    )
+    return or_(
+        func.lower(Caso.numero_caso).like(patron, escape="\\"),
+        func.lower(Caso.que_sucedio).like(patron, escape="\\"),
+        Caso.cliente_id.in_(clientes),
+        Caso.id.in_(productos),
+    )
+
+
+_RANGO_CRITICIDAD = case({"critico": 0, "mayor": 1, "menor": 2}, value=Caso.criticidad, else_=3)
+Orden = Literal[
+    "-created_at",
+    "created_at",
+    "-updated_at",
+    "criticidad",
+    "estado",
+    "numero_caso",
+    "-numero_caso",
+]
+ORDENES: dict[str, tuple[Any, ...]] = {
+    "-created_at": (Caso.created_at.desc(), Caso.numero_caso.desc()),
+    "created_at": (Caso.created_at.asc(), Caso.numero_caso.asc()),
+    "-updated_at": (Caso.updated_at.desc(), Caso.numero_caso.desc()),
+    "criticidad": (_RANGO_CRITICIDAD, Caso.created_at.desc()),
+    "estado": (Caso.estado, Caso.created_at.desc()),
+    "numero_caso": (Caso.numero_caso.asc(),),
+    "-numero_caso": (Caso.numero_caso.desc(),),
+}
+
+
 def list_casos(
-    session: Session, *, filters: CasoFilters, offset: int, limit: int
+    session: Session, *, filters: CasoFilters, offset: int, limit: int, orden: str = "-created_at"
 ) -> tuple[list[Caso], int]:
     total = session.scalar(filters.apply(select(func.count(Caso.id)))) or 0
-    stmt = filters.apply(select(Caso)).order_by(Caso.created_at.desc(), Caso.numero_caso.desc())
+    stmt = filters.apply(select(Caso)).order_by(*ORDENES[orden])
     rows = list(session.scalars(stmt.offset(offset).limit(limit)).unique())
     return rows, total
 

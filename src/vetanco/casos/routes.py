@@ -11,7 +11,7 @@ from fastapi.responses import FileResponse, JSONResponse
 from vetanco.auth.deps import ClassifierKey, CreatorKey, ReaderKey, StateKey
 from vetanco.casos import adjuntos, fusion, presenters, service
 from vetanco.casos.enums import Canal, Criticidad, Estado, TipoCaso
-from vetanco.casos.repository import CasoFilters
+from vetanco.casos.repository import CasoFilters, Orden
 from vetanco.casos.schemas import (
     CasoClasificar,
     CasoCreado,
@@ -31,6 +31,7 @@ from vetanco.politicas import PoliticasDep
 from vetanco.schemas import FechaFiltro, Limit, Page, Pagination, rango
 
 router = APIRouter(prefix="/api/casos", tags=["casos"])
+
 
 NumeroCaso = Annotated[
     str,
@@ -55,6 +56,13 @@ def listar(
         Query(description="Casos con un reloj SLA vencido, o en riesgo de vencer"),
     ] = None,
     evento_adverso: bool | None = None,
+    q: Annotated[
+        str | None,
+        Query(max_length=100, description="Texto libre: número, relato, cliente, producto o lote"),
+    ] = None,
+    orden: Annotated[
+        Orden, Query(description="Orden del listado; '-' adelante es descendente")
+    ] = "-created_at",
     page: Page = 1,
     limit: Limit = 20,
 ) -> CasoList:
@@ -70,8 +78,9 @@ def listar(
         numero_lote=numero_lote,
         sla=sla,
         evento_adverso=evento_adverso,
+        q=q,
     )
-    casos, total = service.listar(session, filters=filters, page=page, limit=limit)
+    casos, total = service.listar(session, filters=filters, page=page, limit=limit, orden=orden)
     return CasoList(
         data=[presenters.list_item(c) for c in casos],
         pagination=Pagination.of(total=total, page=page, limit=limit),

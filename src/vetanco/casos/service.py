@@ -67,9 +67,11 @@ def obtener(session: Session, *, numero_caso: str, for_update: bool = False) -> 
 
 
 def listar(
-    session: Session, *, filters: CasoFilters, page: int, limit: int
+    session: Session, *, filters: CasoFilters, page: int, limit: int, orden: str = "-created_at"
 ) -> tuple[list[Caso], int]:
-    return repository.list_casos(session, filters=filters, offset=(page - 1) * limit, limit=limit)
+    return repository.list_casos(
+        session, filters=filters, offset=(page - 1) * limit, limit=limit, orden=orden
+    )
 
 
 def crear_caso(

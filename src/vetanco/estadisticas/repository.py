@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Float, cast, distinct, extract, func, select
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Float,
+    case,
+    cast,
+    distinct,
+    extract,
+    func,
+    literal_column,
+    select,
+)
 from sqlalchemy.orm import Session
 
-from vetanco.casos.enums import TipoCaso
+from vetanco.casos.enums import Criticidad, TipoCaso
 from vetanco.casos.models import Caso, ProductoAfectado
 from vetanco.db import AnySelect
 
@@ -86,4 +97,49 @@ def top_lotes(
     return [
         (str(n), str(lt), int(c))
         for n, lt, c in session.execute(_periodo(stmt, desde, hasta)).all()
+    ]
+
+
+def lotes_con_criticos(
+    session: Session, *, desde: datetime | None, hasta: datetime | None, limit: int
+) -> list[tuple[str, str, str, int, int]]:
+    """(producto_clave, nombre, lote, reclamos, críticos) of the lots with most reclamos."""
+    total = func.count(distinct(Caso.id))
+    criticos = func.count(distinct(case((Caso.criticidad == Criticidad.critico.value, Caso.id))))
+    lote = func.upper(ProductoAfectado.numero_lote)
+    stmt = (
+        select(
+            ProductoAfectado.producto_clave,
+            func.min(ProductoAfectado.nombre_producto),
+            lote,
+            total,
+            criticos,
+        )
+        .join(Caso, Caso.id == ProductoAfectado.caso_id)
+        .where(Caso.tipo_caso == TipoCaso.reclamo.value, ProductoAfectado.numero_lote.is_not(None))
+        .group_by(ProductoAfectado.producto_clave, lote)
+        .order_by(total.desc(), criticos.desc(), lote)
+        .limit(limit)
+    )
+    return [
+        (str(k), str(n), str(lt), int(t), int(c))
+        for k, n, lt, t, c in session.execute(_periodo(stmt, desde, hasta)).all()
+    ]
+
+
+def casos_por_dia(
+    session: Session, *, desde: datetime | None, hasta: datetime | None
+) -> list[tuple[date, str, int]]:
+    """(día UTC, tipo_caso, casos) in one GROUP BY, so charts over time never load the cases."""
+    if session.get_bind().dialect.name == "postgresql":
+        dia: ColumnElement[Any] = cast(
+            func.timezone(literal_column("'UTC'"), Caso.created_at), Date
+        )
+    else:
+        dia = func.date(Caso.created_at)
+    stmt = select(dia, Caso.tipo_caso, func.count(Caso.id)).group_by(dia, Caso.tipo_caso)
+    return [
+        (d if isinstance(d, date) else date.fromisoformat(str(d)[:10]), str(t), int(n))
+        for d, t, n in session.execute(_periodo(stmt, desde, hasta)).all()
+        if d is not None
     ]

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime
 
 from pydantic import BaseModel, Field
+
+from vetanco.senales.enums import EstadoSenal
 
 
 class Periodo(BaseModel):
@@ -54,6 +57,19 @@ class LoteReclamos(BaseModel):
     total_reclamos: int = Field(examples=[12])
 
 
+class LoteSenal(BaseModel):
+    """A lot with its reclamos in the period and the state of its latest signal, if it had one."""
+
+    producto: str = Field(examples=["Vetancilina 100ml"])
+    lote: str = Field(examples=["ABC123"])
+    reclamos: int = Field(examples=[4])
+    criticos: int = Field(examples=[1])
+    senal_id: uuid.UUID | None = Field(default=None, description="Su señal más reciente")
+    senal_estado: EstadoSenal | None = Field(
+        default=None, examples=["en_evaluacion"], description="null si el lote nunca tuvo señal"
+    )
+
+
 class SlaReloj(BaseModel):
     """Clocks met in time vs breached (late or still running past the deadline)."""
 
@@ -78,4 +94,7 @@ class Estadisticas(BaseModel):
     tiempo_promedio_resolucion: TiempoPromedio
     productos_con_mas_reclamos: list[ProductoReclamos]
     lotes_con_mas_reclamos: list[LoteReclamos]
+    por_lote: list[LoteSenal] = Field(
+        description="Lotes con más reclamos en el período, con sus críticos y su señal"
+    )
     sla: SlaEstadisticas

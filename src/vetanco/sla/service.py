@@ -36,10 +36,11 @@ SLA = (TipoReloj.primera_respuesta.value, TipoReloj.resolucion.value)
 
 
 def politica_de(caso: Caso) -> str:
-    """Reclamos by criticidad; an unclassified case borrows the triage suggestion if there is one."""
+    """Reclamos by criticidad; an unclassified case borrows the suggestion only if a rule fired."""
     tipo, criticidad = caso.tipo_caso, caso.criticidad
-    if tipo == TipoCaso.pendiente_clasificacion.value and caso.sugerencia is not None:
-        tipo, criticidad = caso.sugerencia.tipo_caso, caso.sugerencia.criticidad
+    sugerencia = caso.sugerencia
+    if tipo == TipoCaso.pendiente_clasificacion.value and sugerencia and sugerencia.razones:
+        tipo, criticidad = sugerencia.tipo_caso, sugerencia.criticidad
     if tipo == TipoCaso.reclamo.value:
         return criticidad or "mayor"
     return tipo

@@ -5,33 +5,25 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from vetanco.casos import service as casos_service
 from vetanco.casos.models import Caso
-from vetanco.clientes.models import Cliente
 from vetanco.config import Settings
 from vetanco.db import utcnow
 from vetanco.errors import VetancoError
 from vetanco.politicas import Politicas
 from vetanco.text import fold
+from vetanco.whatsapp import evento_adverso, registro, repository
 from vetanco.whatsapp import media as medios
-from vetanco.whatsapp import registro
+from vetanco.whatsapp.caso import caso_desde_respuestas, resumen
 from vetanco.whatsapp.entrantes import Entrante
 from vetanco.whatsapp.models import Conversacion
-from vetanco.whatsapp.registro import (
-    CORRECCIONES,
-    GRUPO_CLIENTE,
-    PASOS,
-    POR_CLAVE,
-    Invalido,
-    Respuesta,
-)
+from vetanco.whatsapp.pasos import Invalido, Respuesta
+from vetanco.whatsapp.registro import PASOS, POR_CLAVE
 from vetanco.whatsapp.salidas import Opcion, Salida, elegir
 
 NUMERO_CASO = re.compile(r"VET-\d{4}-\d{5,}", re.I)
@@ -73,6 +65,10 @@ class Turno:
     @property
     def datos(self) -> dict[str, Any]:
         return dict(self.conv.datos or {})
+
+    @property
+    def registrando(self) -> bool:
+        return self.conv.paso.split(":")[0] in ("registro", "confirmar", "corregir")
 
     def guardar(self, datos: dict[str, Any], paso: str) -> None:
         self.conv.datos = datos
@@ -176,20 +172,11 @@ def _estado(turno: Turno) -> None:
     _informar_estado(turno, numero.group(0).upper())
 
 
-def _mismo_telefono(a: str | None, b: str | None) -> bool:
-    da, db = re.sub(r"\D", "", a or ""), re.sub(r"\D", "", b or "")
-    return bool(da and db) and da[-10:] == db[-10:]
-
-
 def _informar_estado(turno: Turno, numero: str) -> None:
     """Only the phone that filed the case (or its client's phone) hears about it."""
-    caso = turno.session.scalars(select(Caso).where(Caso.numero_caso == numero)).unique().first()
-    propio = caso is not None and (
-        caso.registrado_por == f"whatsapp:+{turno.conv.telefono}"
-        or _mismo_telefono(caso.cliente.telefono, turno.conv.telefono)
-    )
+    caso = repository.caso_del_telefono(turno.session, numero, telefono=turno.conv.telefono)
     turno.guardar({}, "inicio")
-    if caso is None or not propio:
+    if caso is None:
         turno.decir(f"No encontré un caso {numero} asociado a este teléfono.", MENU)
         return
     detalle = ESTADOS_LEGIBLES.get(caso.estado, caso.estado)
@@ -199,22 +186,9 @@ def _informar_estado(turno: Turno, numero: str) -> None:
     turno.decir(texto, MENU)
 
 
-def _cliente_conocido(turno: Turno) -> dict[str, Any] | None:
-    ultimos = turno.conv.telefono[-10:]
-    cliente = turno.session.scalars(
-        select(Cliente)
-        .where(Cliente.telefono_digitos.like(f"%{ultimos}"))
-        .order_by(Cliente.updated_at.desc())
-    ).first()
-    if cliente is None:
-        return None
-    fields = ("nombre_apellido", "razon_social", "cuit", "telefono", "email")
-    return {f: getattr(cliente, f) for f in fields}
-
-
 def _empezar_registro(turno: Turno, *, tipo: str | None) -> None:
     respuestas: dict[str, Any] = {}
-    conocido = _cliente_conocido(turno)
+    conocido = registro.cliente_conocido(turno.session, turno.conv.telefono)
     if conocido:
         respuestas["_cliente_conocido"] = conocido
     if tipo:
@@ -249,10 +223,14 @@ def _responder_paso(turno: Turno, clave: str) -> None:
         valor: Any = None
     else:
         try:
-            valor = paso.parse(
-                Respuesta(turno.texto, turno.entrante.reply_id, turno.session, turno.conv.telefono),
-                r,
+            respuesta = Respuesta(
+                turno.texto,
+                turno.entrante.reply_id,
+                turno.session,
+                turno.conv.telefono,
+                reglas_triage=turno.settings.triage_rules,
             )
+            valor = paso.parse(respuesta, r)
         except Invalido as exc:
             turno.guardar({**datos, "r": r}, turno.conv.paso)
             turno.decir(str(exc), paso.opciones(r))
@@ -264,13 +242,14 @@ def _responder_paso(turno: Turno, clave: str) -> None:
 
 def _avanzar(turno: Turno, datos: dict[str, Any], clave: str) -> None:
     r = datos["r"]
+    if clave == "que_sucedio" and datos.get("corregir_hasta") and evento_adverso.faltan(r):
+        datos["corregir_hasta"] = evento_adverso.ULTIMA  # a story that now needs the AE questions
     hasta = datos.get("corregir_hasta")
     if (
         hasta
         and (clave == hasta or clave == "producto_confirmar")
         and not (clave == "producto" and r.get("_sugerencia"))
     ):
-        datos.pop("corregir_hasta", None)
         _resumen(turno, datos)
         return
     if clave == "producto" and r.get("_sugerencia"):
@@ -285,23 +264,20 @@ def _avanzar(turno: Turno, datos: dict[str, Any], clave: str) -> None:
 def _volver(turno: Turno) -> None:
     datos = turno.datos
     pila = list(datos.get("pila", []))
-    if not turno.conv.paso.startswith("registro:") and turno.conv.paso not in (
-        "confirmar",
-        "corregir",
-    ):
+    if not turno.registrando:
         _menu(turno)
         return
-    if datos.get("corregir_hasta"):
-        datos.pop("corregir_hasta", None)
-        turno.guardar(datos, "corregir")
-        turno.decir("¿Qué dato querés corregir?", CORRECCIONES, lista=True)
+    if datos.get("corregir_hasta") or datos.get("corregir_sub"):
+        _pedir_correccion(turno, datos)
         return
     if not pila:
         turno.decir("Estamos en la primera pregunta.")
         _preguntar(turno, datos, turno.conv.paso.removeprefix("registro:"))
         return
-    anterior = pila.pop()
     r = dict(datos.get("r", {}))
+    while len(pila) > 1 and not evento_adverso.vigente(pila[-1], r):
+        pila.pop()  # answers of adverse-event questions that a corrected story no longer needs
+    anterior = pila.pop()
     r.pop(anterior, None)
     if anterior == "producto_confirmar":
         r.pop("producto", None)
@@ -326,20 +302,9 @@ def _ayuda(turno: Turno) -> None:
 
 
 def _media(turno: Turno) -> None:
-    media = turno.entrante.media
-    assert media is not None
-    adjunto = {
-        "tipo": "foto"
-        if (turno.entrante.kind or "") == "image"
-        else (turno.entrante.kind or "documento"),
-        "media_id": media.id,
-        "url": media.url,
-        "mime_type": media.mime_type,
-        "nombre": media.filename,
-        "caption": turno.texto or None,
-    }
+    adjunto = medios.adjunto_de(turno.entrante)
     datos = turno.datos
-    if turno.conv.paso.startswith("registro:") or turno.conv.paso in ("confirmar", "corregir"):
+    if turno.registrando:
         adjuntos = [*datos.get("adjuntos", []), adjunto]
         turno.guardar({**datos, "adjuntos": adjuntos}, turno.conv.paso)
         turno.decir(f"Recibí el archivo ({len(adjuntos)}). Lo adjunto al caso.")
@@ -356,24 +321,17 @@ def _media(turno: Turno) -> None:
 
 
 def _resumen(turno: Turno, datos: dict[str, Any]) -> None:
-    r = datos["r"]
-    cantidad = r.get("cantidad") or {}
-    lineas = [
-        f"Tipo: {r.get('tipo')}",
-        f"Cliente: {r.get('nombre_apellido') or '-'} / {r.get('razon_social') or '-'} / CUIT {r.get('cuit') or '-'}",
-        f"Contacto: {r.get('telefono') or '-'} / {r.get('email') or '-'}",
-        f"Producto: {r.get('producto')} {r.get('presentacion') or ''} lote {r.get('numero_lote') or '-'} vence {r.get('fecha_vencimiento') or '-'}",
-        f"Estado del producto: {r.get('estado_producto')}; cantidad: {cantidad.get('cantidad', '-')} {cantidad.get('unidad', '')}",
-        f"Qué pasó: {r.get('que_sucedio')}",
-        f"Dónde: {r.get('donde_ocurrio') or '-'}; cuándo: {_fecha_legible(r.get('cuando_ocurrio'))}",
-        f"Adjuntos: {len(datos.get('adjuntos', []))}",
-    ]
+    datos.pop("corregir_hasta", None)
     turno.guardar(datos, "confirmar")
-    turno.decir("Revisá el resumen:\n" + "\n".join(lineas) + "\n¿Está todo bien?", CONFIRMAR)
+    turno.decir(resumen(datos), CONFIRMAR)
 
 
-def _fecha_legible(value: str | None) -> str:
-    return datetime.fromisoformat(value).strftime("%d/%m/%Y") if value else "-"
+def _pedir_correccion(
+    turno: Turno, datos: dict[str, Any], texto: str = "¿Qué dato querés corregir?"
+) -> None:
+    datos = {k: v for k, v in datos.items() if k not in ("corregir_hasta", "corregir_sub")}
+    turno.guardar(datos, "corregir")
+    turno.decir(texto, registro.correcciones(datos["r"]), lista=True)
 
 
 def _confirmar(turno: Turno) -> None:
@@ -385,36 +343,37 @@ def _confirmar(turno: Turno) -> None:
         turno.guardar({}, "inicio")
         _menu(turno, "Listo, no registré nada.")
     elif opcion.id == "corregir":
-        turno.guardar(datos, "corregir")
-        turno.decir("¿Qué dato querés corregir?", CORRECCIONES, lista=True)
+        _pedir_correccion(turno, datos)
     else:
         _crear_caso(turno, datos)
 
 
 def _corregir(turno: Turno) -> None:
-    opcion = elegir(CORRECCIONES, turno.texto, turno.entrante.reply_id)
     datos = turno.datos
-    if opcion is None:
-        turno.decir("Elegí uno de la lista (o escribí su número).", CORRECCIONES, lista=True)
-        return
     r = dict(datos["r"])
-    claves = GRUPO_CLIENTE if opcion.id == "cliente" else (opcion.id,)
+    opciones = registro.correcciones(r, datos.get("corregir_sub"))
+    opcion = elegir(opciones, turno.texto, turno.entrante.reply_id)
+    if opcion is None:
+        turno.decir("Elegí uno de la lista (o escribí su número).", opciones, lista=True)
+        return
+    claves = registro.claves_a_corregir(opcion.id)
+    if not claves:  # a row that opens its own list
+        turno.guardar({**datos, "corregir_sub": opcion.id}, "corregir")
+        turno.decir("¿Qué dato?", registro.correcciones(r, opcion.id), lista=True)
+        return
     for clave in claves:
         r.pop(clave, None)
     if opcion.id == "cliente":
         r["reusar"] = False
-    datos = {**datos, "r": r, "corregir_hasta": claves[-1]}
+    datos = {**datos, "r": r, "corregir_hasta": claves[-1], "corregir_sub": None}
     _preguntar(turno, datos, claves[0])
 
 
 def _crear_caso(turno: Turno, datos: dict[str, Any]) -> None:
-    from vetanco.whatsapp.caso import caso_desde_respuestas
-
     try:
         data = caso_desde_respuestas(datos, telefono=turno.conv.telefono)
     except ValidationError:
-        turno.guardar(datos, "corregir")
-        turno.decir("Algún dato no quedó bien. ¿Cuál querés corregir?", CORRECCIONES, lista=True)
+        _pedir_correccion(turno, datos, "Algún dato no quedó bien. ¿Cuál querés corregir?")
         return
     try:
         with turno.session.begin_nested():

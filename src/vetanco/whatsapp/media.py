@@ -21,6 +21,7 @@ from vetanco.config import Settings
 from vetanco.db import Database, after_commit, utcnow
 from vetanco.net import UnsafeURL, check_url
 from vetanco.wake import wake_dispatcher
+from vetanco.whatsapp.entrantes import Entrante
 
 log = structlog.get_logger(__name__)
 ALLOWED_MIME = frozenset(
@@ -40,6 +41,20 @@ ALLOWED_MIME = frozenset(
 )
 MAX_INTENTOS = 5
 LEASE = timedelta(seconds=120)
+
+
+def adjunto_de(entrante: Entrante) -> dict[str, Any]:
+    """An inbound photo, audio or document as the attachment the case will carry."""
+    media = entrante.media
+    assert media is not None
+    return {
+        "tipo": "foto" if (entrante.kind or "") == "image" else (entrante.kind or "documento"),
+        "media_id": media.id,
+        "url": media.url,
+        "mime_type": media.mime_type,
+        "nombre": media.filename,
+        "caption": (entrante.texto or "").strip() or None,
+    }
 
 
 def adjuntar(session: Session, *, caso: Caso, adjuntos: list[dict[str, Any]]) -> int:

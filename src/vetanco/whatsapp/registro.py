@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -15,10 +14,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from vetanco.casos.models import ProductoAfectado
+from vetanco.clientes.models import Cliente
 from vetanco.clientes.schemas import normalizar_cuit
 from vetanco.colaboradores.models import Colaborador
 from vetanco.db import utcnow
 from vetanco.text import fold
+from vetanco.whatsapp import evento_adverso
+from vetanco.whatsapp.pasos import Invalido, Paso, Respuesta, q
 from vetanco.whatsapp.salidas import SI_NO, Opcion, elegir
 
 OMITIR = ("omitir", "no", "no tengo", "no se", "no sé", "ninguno", "ninguna", "-", "saltar")
@@ -26,33 +28,6 @@ _PHONE = re.compile(r"^\+?[\d\s()\-.]{6,40}$")
 _LOTE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-/. ]{0,49}$")
 _CANTIDAD = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*(.*)$")
 _EMAIL = TypeAdapter(EmailStr)
-
-
-class Invalido(ValueError):
-    """The answer cannot be used; the message says why, and the same question is asked again."""
-
-
-@dataclass(frozen=True)
-class Respuesta:
-    texto: str
-    reply_id: str | None
-    session: Session
-    telefono: str
-
-
-@dataclass(frozen=True)
-class Paso:
-    clave: str
-    pregunta: Callable[[dict[str, Any], str], str]
-    parse: Callable[[Respuesta, dict[str, Any]], Any]
-    ayuda: str
-    opciones: Callable[[dict[str, Any]], tuple[Opcion, ...]] = lambda _r: ()
-    opcional: bool = False
-    aplica: Callable[[dict[str, Any]], bool] = lambda _r: True
-
-
-def _q(text: str) -> Callable[[dict[str, Any], str], str]:
-    return lambda _r, _tel: text
 
 
 def _elegida(opciones: tuple[Opcion, ...], hint: str) -> Callable[[Respuesta, dict[str, Any]], str]:
@@ -146,6 +121,19 @@ def _email(resp: Respuesta, _r: dict[str, Any]) -> str:
         ) from exc
 
 
+def cliente_conocido(session: Session, telefono: str) -> dict[str, Any] | None:
+    """The newest client with this phone (last 10 digits), offered instead of asking again."""
+    cliente = session.scalars(
+        select(Cliente)
+        .where(Cliente.telefono_digitos.like(f"%{telefono[-10:]}"))
+        .order_by(Cliente.updated_at.desc())
+    ).first()
+    if cliente is None:
+        return None
+    fields = ("nombre_apellido", "razon_social", "cuit", "telefono", "email")
+    return {f: getattr(cliente, f) for f in fields}
+
+
 def productos_conocidos(session: Session) -> list[str]:
     return list(session.scalars(select(ProductoAfectado.nombre_producto).distinct().limit(1000)))
 
@@ -223,6 +211,12 @@ def _cantidad(resp: Respuesta, _r: dict[str, Any]) -> dict[str, Any]:
     return {"cantidad": cantidad, "unidad": unidad}
 
 
+def _que_sucedio(resp: Respuesta, r: dict[str, Any]) -> str:
+    value = _texto(10, "Contanos un poco más (al menos 10 letras).")(resp, r)
+    evento_adverso.evaluar(value, r, resp.reglas_triage)
+    return value
+
+
 def _adjuntos(resp: Respuesta, r: dict[str, Any]) -> str:
     opcion = elegir(ADJUNTOS, resp.texto, resp.reply_id)
     if opcion is None:
@@ -250,21 +244,21 @@ def _tel_legible(tel: str) -> str:
 PASOS: tuple[Paso, ...] = (
     Paso(
         "tipo",
-        _q("¿Qué querés registrar?"),
+        q("¿Qué querés registrar?"),
         _elegida(TIPOS, "Elegí una opción: 1, 2 o 3."),
         "Un reclamo es un problema con un producto; una queja, con el servicio (entrega, facturación, atención); un comentario, cualquier otra cosa.",
         lambda _r: TIPOS,
     ),
     Paso(
         "registrante",
-        _q("¿Quién registra el caso?"),
+        q("¿Quién registra el caso?"),
         _elegida(REGISTRANTES, "Elegí 1 (cliente) o 2 (Vetanco)."),
         "Si sos asesor/a de Vetanco cargando el caso de un cliente, elegí «Soy de Vetanco».",
         lambda _r: REGISTRANTES,
     ),
     Paso(
         "colaborador",
-        _q("¿Cuál es tu nombre y apellido (como figura en Vetanco)?"),
+        q("¿Cuál es tu nombre y apellido (como figura en Vetanco)?"),
         _colaborador,
         "Escribí tu nombre como te registró Calidad, o «cliente».",
         aplica=lambda r: r.get("registrante") == "colaborador",
@@ -281,14 +275,14 @@ PASOS: tuple[Paso, ...] = (
     ),
     Paso(
         "nombre_apellido",
-        _q("Nombre y apellido del cliente:"),
+        q("Nombre y apellido del cliente:"),
         _texto(3, "Escribí nombre y apellido (ej. Juan Pérez)."),
         "Necesitamos saber a quién contactar.",
         aplica=_no_reusa,
     ),
     Paso(
         "razon_social",
-        _q("Razón social del establecimiento o empresa (o «omitir»):"),
+        q("Razón social del establecimiento o empresa (o «omitir»):"),
         _texto(2, "Escribí la razón social o «omitir»."),
         "Por ejemplo: Agropecuaria Los Pinos SA.",
         opcional=True,
@@ -296,7 +290,7 @@ PASOS: tuple[Paso, ...] = (
     ),
     Paso(
         "cuit",
-        _q("CUIT del cliente (ej. 30-12345678-1), o «omitir»:"),
+        q("CUIT del cliente (ej. 30-12345678-1), o «omitir»:"),
         _cuit,
         "El CUIT tiene 11 dígitos; lo validamos con el dígito verificador.",
         opcional=True,
@@ -314,7 +308,7 @@ PASOS: tuple[Paso, ...] = (
     ),
     Paso(
         "email",
-        _q("Email de contacto (o «omitir»):"),
+        q("Email de contacto (o «omitir»):"),
         _email,
         "Es opcional; lo usamos sólo para informarte del caso.",
         opcional=True,
@@ -322,7 +316,7 @@ PASOS: tuple[Paso, ...] = (
     ),
     Paso(
         "producto",
-        _q("¿Qué producto? Nombre y presentación (ej. Vetancilina 100ml):"),
+        q("¿Qué producto? Nombre y presentación (ej. Vetancilina 100ml):"),
         _producto,
         "Está en la etiqueta del envase.",
         aplica=lambda r: True,
@@ -337,69 +331,70 @@ PASOS: tuple[Paso, ...] = (
     ),
     Paso(
         "presentacion",
-        _q("Presentación (ej. Frasco 100ml), o «omitir»:"),
+        q("Presentación (ej. Frasco 100ml), o «omitir»:"),
         _texto(2, "Escribí la presentación o «omitir»."),
         "Por ejemplo: frasco, sobre, bidón de 5 L.",
         opcional=True,
     ),
     Paso(
         "numero_lote",
-        _q("Número de lote (figura en la etiqueta, ej. ABC123), o «omitir» si no lo tenés:"),
+        q("Número de lote (figura en la etiqueta, ej. ABC123), o «omitir» si no lo tenés:"),
         _lote,
         "El lote nos permite revisar la producción; buscalo cerca del vencimiento.",
         opcional=True,
     ),
     Paso(
         "fecha_vencimiento",
-        _q("Fecha de vencimiento (ej. 31/12/2026), o «omitir»:"),
+        q("Fecha de vencimiento (ej. 31/12/2026), o «omitir»:"),
         _vencimiento,
         "Está junto al lote en la etiqueta.",
         opcional=True,
     ),
     Paso(
         "estado_producto",
-        _q("¿En qué estado está el producto?"),
+        q("¿En qué estado está el producto?"),
         _elegida(ESTADOS_PRODUCTO, "Elegí 1, 2 o 3."),
         "Usado: ya se aplicó; sin usar: el envase está cerrado.",
         lambda _r: ESTADOS_PRODUCTO,
     ),
     Paso(
         "cantidad",
-        _q("¿Cuánto producto está afectado? (ej. 10 frascos), o «omitir»:"),
+        q("¿Cuánto producto está afectado? (ej. 10 frascos), o «omitir»:"),
         _cantidad,
         "Un número y la unidad: 10 frascos, 2 cajas, 5 litros.",
         opcional=True,
     ),
     Paso(
         "que_sucedio",
-        _q("Contanos qué pasó:"),
-        _texto(10, "Contanos un poco más (al menos 10 letras)."),
+        q("Contanos qué pasó:"),
+        _que_sucedio,
         "Por ejemplo: «3 bovinos murieron después de aplicar el producto».",
     ),
+    *evento_adverso.PASOS,
     Paso(
         "donde_ocurrio",
-        _q("¿Dónde ocurrió? (establecimiento, localidad), o «omitir»:"),
+        q("¿Dónde ocurrió? (establecimiento, localidad), o «omitir»:"),
         _texto(2, "Escribí el lugar o «omitir»."),
         "Por ejemplo: Establecimiento Las Rosas, Tandil.",
         opcional=True,
     ),
     Paso(
         "cuando_ocurrio",
-        _q("¿Cuándo ocurrió? (ej. ayer, 17/10, 17/10/2025), o «omitir»:"),
+        q("¿Cuándo ocurrió? (ej. ayer, 17/10, 17/10/2025), o «omitir»:"),
         _cuando,
         "Podés escribir «ayer», «el lunes» o una fecha como 17/10/2025.",
         opcional=True,
     ),
     Paso(
         "descripcion_libre",
-        _q("¿Algo más que quieras agregar? (o «omitir»)"),
+        q("¿Algo más que quieras agregar? (o «omitir»)"),
         _texto(2, "Escribí lo que quieras agregar o «omitir»."),
         "Cualquier dato que ayude: informe veterinario, cantidad de animales, etc.",
         opcional=True,
     ),
     Paso(
         "adjuntos",
-        _q(
+        q(
             "Si tenés fotos del producto, del lote o informes, mandalos ahora. Cuando termines tocá «Listo»."
         ),
         _adjuntos,
@@ -421,7 +416,32 @@ CORRECCIONES = (
     Opcion("cuando_ocurrio", "Cuándo", ("cuando",)),
     Opcion("descripcion_libre", "Descripción", ("descripcion",)),
 )
+DONDE_Y_CUANDO = Opcion("donde_cuando", "Dónde y cuándo", ("donde", "cuando", "donde y cuando"))
 GRUPO_CLIENTE = ("nombre_apellido", "razon_social", "cuit", "telefono", "email")
+GRUPOS = {
+    "cliente": GRUPO_CLIENTE,
+    "donde_cuando": ("donde_ocurrio", "cuando_ocurrio"),
+    **evento_adverso.GRUPOS,
+}
+
+
+def correcciones(r: dict[str, Any], sub: str | None = None) -> tuple[Opcion, ...]:
+    """What can be corrected. A list holds 10 rows: with an adverse event, «Dónde» and «Cuándo»
+    share a row to make room for «Evento adverso», whose data have a list of their own."""
+    if not evento_adverso.activo(r):
+        return CORRECCIONES
+    if sub == evento_adverso.CORREGIR.id:
+        return evento_adverso.CORRECCIONES
+    principales = [o for o in CORRECCIONES if o.id not in ("donde_ocurrio", "cuando_ocurrio")]
+    i = [o.id for o in principales].index("que_sucedio") + 1
+    return (*principales[:i], evento_adverso.CORREGIR, DONDE_Y_CUANDO, *principales[i:])
+
+
+def claves_a_corregir(opcion_id: str) -> tuple[str, ...]:
+    """The answers a correction asks again; empty for a row that opens a sub-list."""
+    if opcion_id == evento_adverso.CORREGIR.id:
+        return ()
+    return GRUPOS.get(opcion_id, (opcion_id,))
 
 
 def es_omitir(texto: str) -> bool:

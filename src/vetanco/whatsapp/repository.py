@@ -2,16 +2,34 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import exists, or_, select, update
+from sqlalchemy import exists, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session, aliased
 
+from vetanco.casos.models import Caso
 from vetanco.whatsapp.models import Conversacion, KapsoEvento, MensajeWhatsapp
+
+
+def _mismo_telefono(a: str | None, b: str | None) -> bool:
+    da, db = re.sub(r"\D", "", a or ""), re.sub(r"\D", "", b or "")
+    return bool(da and db) and da[-10:] == db[-10:]
+
+
+def caso_del_telefono(session: Session, numero_caso: str, *, telefono: str) -> Caso | None:
+    """The case, if this phone filed it (or is its client's phone); otherwise as if it did not exist."""
+    caso = session.scalars(select(Caso).where(Caso.numero_caso == numero_caso)).unique().first()
+    if caso is None:
+        return None
+    propio = caso.registrado_por == f"whatsapp:+{telefono}" or _mismo_telefono(
+        caso.cliente.telefono, telefono
+    )
+    return caso if propio else None
 
 
 def insert_evento(session: Session, values: dict[str, Any]) -> bool:
@@ -58,6 +76,18 @@ def conversaciones(session: Session, *, requiere_humano: bool | None) -> list[Co
     if requiere_humano is not None:
         stmt = stmt.where(Conversacion.requiere_humano.is_(requiere_humano))
     return list(session.scalars(stmt.limit(200)))
+
+
+def pagina_conversaciones(
+    session: Session, *, requiere_humano: bool | None, offset: int, limit: int
+) -> tuple[list[Conversacion], int]:
+    """One page of the dashboard's list, most recently active first, with the total for the pager."""
+    stmt = select(Conversacion)
+    if requiere_humano is not None:
+        stmt = stmt.where(Conversacion.requiere_humano.is_(requiere_humano))
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    orden = (Conversacion.updated_at.desc(), Conversacion.id)
+    return list(session.scalars(stmt.order_by(*orden).offset(offset).limit(limit))), total
 
 
 def mensajes(

@@ -163,6 +163,20 @@ def conversaciones(session: Session, *, requiere_humano: bool | None) -> list[Co
     return repository.conversaciones(session, requiere_humano=requiere_humano)
 
 
+def pagina_conversaciones(
+    session: Session, *, requiere_humano: bool | None, page: int, limit: int
+) -> tuple[list[Conversacion], int]:
+    """The dashboard pages through conversations instead of the API's capped list."""
+    return repository.pagina_conversaciones(
+        session, requiere_humano=requiere_humano, offset=(page - 1) * limit, limit=limit
+    )
+
+
+def ventana_abierta(conv: Conversacion) -> bool:
+    """Whether staff may still write free text: WhatsApp's 24-hour customer-service window."""
+    return conv.ultimo_entrante_at is not None and utcnow() - conv.ultimo_entrante_at <= VENTANA
+
+
 def obtener_conversacion(session: Session, *, conversacion_id: uuid.UUID) -> Conversacion:
     conv = repository.conversacion(session, conversacion_id)
     if conv is None:
@@ -187,7 +201,7 @@ def responder_como_persona(
 ) -> MensajeWhatsapp:
     """Staff write inside the 24-hour window only; outside it WhatsApp accepts templates alone."""
     conv = obtener_conversacion(session, conversacion_id=conversacion_id)
-    if conv.ultimo_entrante_at is None or utcnow() - conv.ultimo_entrante_at > VENTANA:
+    if not ventana_abierta(conv):
         raise Conflict(
             "Pasaron más de 24 h desde el último mensaje del cliente: WhatsApp sólo permite plantillas."
         )

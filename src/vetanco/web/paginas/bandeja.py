@@ -1,0 +1,142 @@
+"""Bandeja: the case list with the API's filters, search, sort, live refresh and export."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any, Literal
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response, StreamingResponse
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from vetanco.casos import exportar, presenters, service
+from vetanco.casos.enums import Canal, Criticidad, Estado, TipoCaso
+from vetanco.casos.repository import CasoFilters, Orden
+from vetanco.db import Database, SessionDep, utcnow
+from vetanco.schemas import FechaFiltro, Pagination, rango
+from vetanco.web.deps import Lector, render
+from vetanco.web.etiquetas import fecha
+
+router = APIRouter()
+POR_PAGINA = 25
+ORDENES = {
+    "-created_at": "Más nuevos",
+    "created_at": "Más viejos",
+    "-updated_at": "Actualizados",
+    "criticidad": "Criticidad",
+    "estado": "Estado",
+    "numero_caso": "Número",
+}
+
+
+class FiltrosBandeja(BaseModel):
+    """The API's list filters; an empty form field means "any", as a person expects."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    tipo_caso: TipoCaso | None = None
+    criticidad: Criticidad | None = None
+    estado: Estado | None = None
+    canal: Canal | None = None
+    fecha_desde: FechaFiltro | None = None
+    fecha_hasta: FechaFiltro | None = None
+    cliente_id: uuid.UUID | None = None
+    numero_lote: str | None = Field(default=None, max_length=50)
+    sla: Literal["vencido", "en_riesgo"] | None = None
+    evento_adverso: bool | None = None
+    q: str | None = Field(default=None, max_length=100)
+    orden: Orden = "-created_at"
+    page: int = Field(default=1, ge=1, le=100_000)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _vacios(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            return {k: v for k, v in data.items() if v not in ("", None)}
+        return data
+
+
+def _filtros(params: Annotated[FiltrosBandeja, Query()]) -> FiltrosBandeja:
+    return params
+
+
+def _caso_filters(f: FiltrosBandeja) -> CasoFilters:
+    desde, hasta = rango(f.fecha_desde, f.fecha_hasta)
+    return CasoFilters(
+        tipo_caso=f.tipo_caso,
+        criticidad=f.criticidad,
+        estado=f.estado,
+        canal=f.canal,
+        cliente_id=f.cliente_id,
+        desde=desde,
+        hasta=hasta,
+        numero_lote=f.numero_lote,
+        sla=f.sla,
+        evento_adverso=f.evento_adverso,
+        q=f.q,
+    )
+
+
+Filtros = Annotated[FiltrosBandeja, Depends(_filtros)]
+
+
+def _query(request: Request, **cambios: object) -> str:
+    params = {k: v for k, v in request.query_params.items() if v != ""}
+    for clave, valor in cambios.items():
+        if valor is None:
+            params.pop(clave, None)
+        else:
+            params[clave] = str(valor)
+    return urlencode(params)
+
+
+@router.get("/casos")
+def bandeja(
+    request: Request,
+    session: SessionDep,
+    usuario: Lector,
+    filtros: Filtros,
+) -> Response:
+    page, orden = filtros.page, filtros.orden
+    casos, total = service.listar(
+        session, filters=_caso_filters(filtros), page=page, limit=POR_PAGINA, orden=orden
+    )
+    contexto = {
+        "casos": [presenters.list_item(c) for c in casos],
+        "paginacion": Pagination.of(total=total, page=page, limit=POR_PAGINA),
+        "filtros": request.query_params,
+        "orden": orden,
+        "ordenes": ORDENES,
+        "vivo": page == 1 and orden == "-created_at",
+        "query": lambda **cambios: _query(request, **cambios),
+        "opciones": {
+            "tipo_caso": list(TipoCaso),
+            "criticidad": list(Criticidad),
+            "estado": list(Estado),
+            "canal": list(Canal),
+        },
+    }
+    parcial = request.headers.get("hx-target") == "resultados"
+    plantilla = "casos/_resultados.html" if parcial else "casos/bandeja.html"
+    return render(request, plantilla, contexto, usuario=usuario)
+
+
+@router.get("/casos/export")
+def exportar_casos(
+    request: Request,
+    _usuario: Lector,
+    filtros: Filtros,
+    formato: Literal["csv", "xlsx"] = "csv",
+) -> Response:
+    db: Database = request.app.state.db
+    filas = exportar.filas(db, filters=_caso_filters(filtros), orden=filtros.orden)
+    nombre = f"casos-{fecha(utcnow(), '%Y%m%d-%H%M')}.{formato}"
+    if formato == "xlsx":
+        cuerpo = exportar.xlsx_stream(filas)
+        media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        cuerpo = exportar.csv_stream(filas)
+        media = "text/csv; charset=utf-8"
+    headers = {"Content-Disposition": f'attachment; filename="{nombre}"'}
+    return StreamingResponse(cuerpo, media_type=media, headers=headers)
