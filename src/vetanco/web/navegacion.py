@@ -16,6 +16,7 @@ MENU: list[Entrada] = [
     Entrada("Bandeja", "/casos"),
     Entrada("Conversaciones", "/conversaciones"),
     Entrada("Estadísticas", "/estadisticas"),
+    Entrada("Señales", "/senales"),
     Entrada("Webhooks", "/admin/webhooks", "administrar"),
     Entrada("Reten", "/admin/reten", "administrar"),
     Entrada("API keys", "/admin/claves", "administrar"),

@@ -22,6 +22,7 @@ from vetanco.web.paginas import (
     caso,
     conversaciones,
     estadisticas,
+    senales,
 )
 
 router = APIRouter(
@@ -90,5 +91,6 @@ router.include_router(bandeja.router)
 router.include_router(caso.router)
 router.include_router(conversaciones.router)
 router.include_router(estadisticas.router)
+router.include_router(senales.router)
 router.include_router(admin.router)
 router.include_router(admin_webhooks.router)
