@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any, Literal
-from urllib.parse import urlencode
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response, StreamingResponse
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field
 
 from vetanco.casos import exportar, presenters, service
 from vetanco.casos.enums import Canal, Criticidad, Estado, TipoCaso
@@ -17,6 +16,7 @@ from vetanco.db import Database, SessionDep, utcnow
 from vetanco.schemas import FechaFiltro, Pagination, rango
 from vetanco.web.deps import Lector, render
 from vetanco.web.etiquetas import fecha
+from vetanco.web.formularios import FiltrosGet, query_con
 
 router = APIRouter()
 POR_PAGINA = 25
@@ -30,10 +30,8 @@ ORDENES = {
 }
 
 
-class FiltrosBandeja(BaseModel):
+class FiltrosBandeja(FiltrosGet):
     """The API's list filters; an empty form field means "any", as a person expects."""
-
-    model_config = ConfigDict(extra="ignore")
 
     tipo_caso: TipoCaso | None = None
     criticidad: Criticidad | None = None
@@ -48,13 +46,6 @@ class FiltrosBandeja(BaseModel):
     q: str | None = Field(default=None, max_length=100)
     orden: Orden = "-created_at"
     page: int = Field(default=1, ge=1, le=100_000)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _vacios(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            return {k: v for k, v in data.items() if v not in ("", None)}
-        return data
 
 
 def _filtros(params: Annotated[FiltrosBandeja, Query()]) -> FiltrosBandeja:
@@ -81,16 +72,6 @@ def _caso_filters(f: FiltrosBandeja) -> CasoFilters:
 Filtros = Annotated[FiltrosBandeja, Depends(_filtros)]
 
 
-def _query(request: Request, **cambios: object) -> str:
-    params = {k: v for k, v in request.query_params.items() if v != ""}
-    for clave, valor in cambios.items():
-        if valor is None:
-            params.pop(clave, None)
-        else:
-            params[clave] = str(valor)
-    return urlencode(params)
-
-
 @router.get("/casos")
 def bandeja(
     request: Request,
@@ -109,7 +90,7 @@ def bandeja(
         "orden": orden,
         "ordenes": ORDENES,
         "vivo": page == 1 and orden == "-created_at",
-        "query": lambda **cambios: _query(request, **cambios),
+        "query": lambda **cambios: query_con(request, **cambios),
         "opciones": {
             "tipo_caso": list(TipoCaso),
             "criticidad": list(Criticidad),

@@ -42,14 +42,6 @@ router = APIRouter()
 AVISO = "aviso_caso"
 HISTORIAL_VISIBLE = 50
 CLASES = (TipoCaso.reclamo, TipoCaso.queja, TipoCaso.comentario)
-CAMPOS_INVESTIGACION = (
-    "hallazgos",
-    "evidencia_recolectada",
-    "analisis_laboratorio",
-    "causa_raiz",
-    "acciones_correctivas",
-    "acciones_preventivas",
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +75,7 @@ FORMULARIOS: dict[str, Forma] = {
     ),
     "investigacion_actualizar": Forma(
         InvestigacionUpdate,
-        (*CAMPOS_INVESTIGACION, "investigador_id", "estado"),
+        investigaciones.CAMPOS,
         "caso/_investigacion.html",
         "Investigación actualizada.",
     ),

@@ -8,7 +8,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+from pydantic import BaseModel, ValidationError
 
 from vetanco.config import ObjetivoSla
 from vetanco.db import SessionDep, utcnow
@@ -21,6 +21,7 @@ from vetanco.schemas import FechaFiltro
 from vetanco.web import graficos as g
 from vetanco.web.deps import Lector, render
 from vetanco.web.etiquetas import etiqueta, fecha
+from vetanco.web.formularios import FiltrosGet
 
 router = APIRouter()
 CAMPOS = ("fecha_desde", "fecha_hasta")
@@ -41,20 +42,11 @@ PASOS = {"dia": "Día", "semana": "Semana", "mes": "Mes", "año": "Año"}
 MESES = "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre"
 
 
-class FiltrosEstadisticas(BaseModel):
+class FiltrosEstadisticas(FiltrosGet):
     """The API's two date filters; an empty form field means "no limit"."""
-
-    model_config = ConfigDict(extra="ignore")
 
     fecha_desde: FechaFiltro | None = None
     fecha_hasta: FechaFiltro | None = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _vacios(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            return {k: v for k, v in data.items() if v not in ("", None)}
-        return data
 
 
 def _errores(detalles: Sequence[Mapping[str, Any]]) -> dict[str, str]:

@@ -5,11 +5,10 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from typing import Annotated, Any
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse, Response
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import Field, ValidationError
 from sqlalchemy.orm import Session
 
 from vetanco.db import SessionDep
@@ -20,6 +19,7 @@ from vetanco.senales.repository import SenalFilters
 from vetanco.senales.schemas import SenalUpdate
 from vetanco.web.deps import Investigador, Lector, UsuarioWeb, render
 from vetanco.web.etiquetas import etiqueta
+from vetanco.web.formularios import FiltrosGet, query_con
 from vetanco.web.paginas.caso import EstadoFormulario, Formulario
 
 router = APIRouter()
@@ -35,36 +35,17 @@ MENSAJES = {
 }
 
 
-class FiltrosSenales(BaseModel):
+class FiltrosSenales(FiltrosGet):
     """The API's list filters; an empty form field means "any"."""
-
-    model_config = ConfigDict(extra="ignore")
 
     estado: EstadoSenal | None = None
     producto: str | None = Field(default=None, max_length=200)
     lote: str | None = Field(default=None, max_length=50)
     page: int = Field(default=1, ge=1, le=100_000)
 
-    @model_validator(mode="before")
-    @classmethod
-    def _vacios(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            return {k: v for k, v in data.items() if v not in ("", None)}
-        return data
-
 
 def _filtros(params: Annotated[FiltrosSenales, Query()]) -> FiltrosSenales:
     return params
-
-
-def _query(request: Request, **cambios: object) -> str:
-    params = {k: v for k, v in request.query_params.items() if v != ""}
-    for clave, valor in cambios.items():
-        if valor is None:
-            params.pop(clave, None)
-        else:
-            params[clave] = str(valor)
-    return urlencode(params)
 
 
 @router.get("/senales")
@@ -82,7 +63,7 @@ def lista(
         "paginacion": resultado.pagination,
         "filtros": request.query_params,
         "estados": list(EstadoSenal),
-        "query": lambda **cambios: _query(request, **cambios),
+        "query": lambda **cambios: query_con(request, **cambios),
     }
     parcial = request.headers.get("hx-target") == "resultados"
     plantilla = "senales/_resultados.html" if parcial else "senales/lista.html"
