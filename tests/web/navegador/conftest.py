@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -56,7 +57,8 @@ def captura(request: pytest.FixtureRequest, page: Page) -> Callable[[str], Path]
     """Full-page PNG under test-output/capturas/<test>/<n>-<name>.png, for a person to look at."""
     nombre = re.sub(r"[^\w.-]+", "_", request.node.name)
     carpeta = CAPTURAS / nombre
-    carpeta.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(carpeta, ignore_errors=True)
+    carpeta.mkdir(parents=True)
     contador = iter(range(1, 1000))
 
     def _captura(titulo: str) -> Path:
