@@ -13,6 +13,7 @@ from vetanco.auth import service as auth_service
 from vetanco.auth.roles import Role
 from vetanco.config import get_settings
 from vetanco.db import Database
+from vetanco.demo import cli as demo_cli
 from vetanco.errors import VetancoError
 from vetanco.usuarios import cli as usuarios_cli
 from vetanco.usuarios import service as usuarios_service
@@ -31,6 +32,7 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(webhook_app, name="webhook")
 app.add_typer(reten_app, name="reten")
 app.add_typer(usuarios_cli.app, name="usuario")
+app.add_typer(demo_cli.app, name="demo")
 
 console = Console()
 err = Console(stderr=True)

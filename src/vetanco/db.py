@@ -73,6 +73,7 @@ def _sqlite_engine(url: URL, echo: bool) -> Engine:
         connect_args={"check_same_thread": False, "timeout": 30},
         pool_size=10,
         max_overflow=20,
+        pool_use_lifo=True,
     )
 
     @event.listens_for(engine, "connect")
@@ -83,6 +84,9 @@ def _sqlite_engine(url: URL, echo: bool) -> Engine:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA cache_size=-65536")
+        cursor.execute("PRAGMA mmap_size=268435456")
+        cursor.execute("PRAGMA temp_store=MEMORY")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -100,7 +104,9 @@ def make_engine(database_url: str, *, echo: bool = False) -> Engine:
         return _sqlite_engine(url, echo)
     if url.drivername in ("postgresql", "postgres"):
         url = url.set(drivername="postgresql+psycopg")
-    return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return create_engine(
+        url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20, pool_use_lifo=True
+    )
 
 
 class Database:

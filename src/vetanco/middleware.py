@@ -1,4 +1,4 @@
-"""Pure ASGI middleware: body size limit, rate-limit headers, access log."""
+"""Pure ASGI middleware: body size limit, rate-limit and Server-Timing headers, access log."""
 
 from __future__ import annotations
 
@@ -52,7 +52,7 @@ class BodySizeLimit:
 
 
 class ResponseHeadersFromState:
-    """Copies the rate-limit headers the auth dependency left in request state onto any response."""
+    """Adds the rate-limit headers left in request state and the server time to every response."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -67,9 +67,11 @@ class ResponseHeadersFromState:
         async def send_wrapper(message: Message) -> None:
             if message["type"] == "http.response.start":
                 status_holder["status"] = message["status"]
+                headers = MutableHeaders(scope=message)
+                server_ms = (time.perf_counter() - started) * 1000
+                headers.append("Server-Timing", f"app;dur={server_ms:.1f}")
                 extra = scope.get("state", {}).get("ratelimit_headers")
                 if extra:
-                    headers = MutableHeaders(scope=message)
                     for key, value in extra.items():
                         if key not in headers:
                             headers[key] = value

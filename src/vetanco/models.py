@@ -13,10 +13,19 @@ from vetanco.casos.models import (
 from vetanco.clientes.models import Cliente
 from vetanco.colaboradores.models import Colaborador
 from vetanco.db import Base
+from vetanco.estadisticas import acumulado  # noqa: F401  (registers the stale-day listeners)
+from vetanco.estadisticas.models import (
+    ResumenCasosDia,
+    ResumenLoteDia,
+    ResumenPendiente,
+    ResumenProductoDia,
+    ResumenSlaDia,
+)
 from vetanco.farmacovigilancia.models import EventoAdverso
 from vetanco.investigaciones.models import Investigacion
 from vetanco.reten.models import RetenAccion, RetenAlerta, RetenEstado, RetenEvento, TareaReten
 from vetanco.senales.models import Senal, SenalCambio, SenalCaso
+from vetanco.sla import resumen as _resumen_sla  # noqa: F401  (registers the case SLA summary)
 from vetanco.sla.models import RelojCaso
 from vetanco.triage.models import SugerenciaTriage
 from vetanco.usuarios.models import Usuario
@@ -41,6 +50,11 @@ __all__ = [
     "OutboxEvent",
     "ProductoAfectado",
     "RelojCaso",
+    "ResumenCasosDia",
+    "ResumenLoteDia",
+    "ResumenPendiente",
+    "ResumenProductoDia",
+    "ResumenSlaDia",
     "RetenAccion",
     "RetenAlerta",
     "RetenEstado",

@@ -11,6 +11,7 @@ import structlog
 
 from vetanco.config import Settings
 from vetanco.db import Database
+from vetanco.estadisticas.tasks import ResumenDiario
 from vetanco.reten.tasks import RetenAcciones, RetenInbox, RetenPoller
 from vetanco.sla.tasks import SlaMonitor
 from vetanco.wake import wait_for_work, wake_dispatcher
@@ -41,6 +42,7 @@ class BackgroundWorker:
             RetenAcciones(db, settings),
             RetenPoller(db, settings),
             SlaMonitor(db, settings),
+            ResumenDiario(db, settings),
         ]
 
     def run_once(self) -> int:

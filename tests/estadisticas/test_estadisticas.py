@@ -7,12 +7,14 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 
 from tests.conftest import Api
 from tests.factories import clasificar, crear_caso, crear_colaborador
 from vetanco.casos.models import Caso
 from vetanco.db import Database
+from vetanco.estadisticas import acumulado
+from vetanco.estadisticas.models import ResumenPendiente
 
 BASE = datetime(2024, 3, 1, 9, 0, tzinfo=UTC)
 
@@ -22,9 +24,15 @@ def stats(api: Api, role: str | None = "admin", **params: Any) -> httpx.Response
 
 
 def ok(api: Api, **params: Any) -> dict[str, Any]:
+    """The figures, checked to be the same before and after the daily totals are recomputed."""
     response = stats(api, **params)
     assert response.status_code == 200, response.text
     body: dict[str, Any] = response.json()
+    db: Database = api.client.app.state.db  # type: ignore[attr-defined]
+    with db.transaction() as session:
+        acumulado.refrescar(session)
+        assert session.scalar(select(func.count()).select_from(ResumenPendiente)) == 0
+    assert stats(api, **params).json() == body
     return body
 
 

@@ -16,6 +16,7 @@ from tests.factories import clasificar, crear_caso
 from vetanco.casos.models import Caso
 from vetanco.db import Database, utcnow
 from vetanco.estadisticas import service
+from vetanco.estadisticas.service import SerieCasos
 from vetanco.web.etiquetas import etiqueta
 
 PRODUCTO_RARO = "Vacuna <Aftosa> & Cía"
@@ -215,25 +216,33 @@ def test_sin_sesion_va_al_login(client: TestClient) -> None:
     assert htmx.headers["HX-Redirect"] == "/login?next=/estadisticas"
 
 
-def test_serie_en_una_sola_consulta(api: Api, db: Database) -> None:
-    for _ in range(3):
-        crear_caso(api)
-    consultas: list[str] = []
-
-    def contar(*args: Any) -> None:
-        consultas.append(str(args[2]))
-
+def test_serie_sin_cargar_casos(api: Api, db: Database) -> None:
+    """The series reads grouped totals only: a fixed number of queries, each one a GROUP BY."""
     hoy = utcnow().date()
-    event.listen(db.engine, "before_cursor_execute", contar)
-    try:
-        with db.transaction(write=False) as session:
-            serie = service.serie_por_tipo(
-                session, fecha_desde=hoy - timedelta(days=400), fecha_hasta=None, hoy=hoy
-            )
-    finally:
-        event.remove(db.engine, "before_cursor_execute", contar)
-    assert len([c for c in consultas if "GROUP BY" in c]) == 1
-    assert len([c for c in consultas if c.lstrip().upper().startswith("SELECT")]) == 1
+
+    def consultas_de_la_serie() -> tuple[list[str], SerieCasos]:
+        consultas: list[str] = []
+
+        def contar(*args: Any) -> None:
+            consultas.append(str(args[2]))
+
+        event.listen(db.engine, "before_cursor_execute", contar)
+        try:
+            with db.transaction(write=False) as session:
+                serie = service.serie_por_tipo(
+                    session, fecha_desde=hoy - timedelta(days=400), fecha_hasta=None, hoy=hoy
+                )
+        finally:
+            event.remove(db.engine, "before_cursor_execute", contar)
+        return [c for c in consultas if c.lstrip().upper().startswith("SELECT")], serie
+
+    crear_caso(api)
+    pocas, _ = consultas_de_la_serie()
+    for _ in range(2):
+        crear_caso(api)
+    consultas, serie = consultas_de_la_serie()
+    assert len(consultas) == len(pocas)
+    assert all("GROUP BY" in c or "DISTINCT" in c for c in consultas)
     assert serie.paso == "semana"
     assert serie.inicios[-1] <= hoy < serie.inicios[-1] + timedelta(days=7)
     assert sum(serie.por_tipo["pendiente_clasificacion"]) == 3

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
@@ -41,20 +42,39 @@ def diff(antes: dict[str, Any], despues: dict[str, Any]) -> dict[str, dict[str, 
     return out
 
 
-def _digest(entry: HistorialCaso) -> str:
+def digest(fila: Mapping[str, Any]) -> str:
+    """The entry's hash over its canonical JSON; bulk loaders call it with plain rows."""
+    colaborador = fila["colaborador_id"]
     payload = {
-        "caso_id": str(entry.caso_id),
-        "secuencia": entry.secuencia,
-        "accion": entry.accion,
-        "actor": entry.actor,
-        "colaborador_id": str(entry.colaborador_id) if entry.colaborador_id else None,
-        "cambios": entry.cambios,
-        "motivo": entry.motivo,
-        "created_at": entry.created_at.isoformat(),
-        "hash_anterior": entry.hash_anterior,
+        "caso_id": str(fila["caso_id"]),
+        "secuencia": fila["secuencia"],
+        "accion": fila["accion"],
+        "actor": fila["actor"],
+        "colaborador_id": str(colaborador) if colaborador else None,
+        "cambios": fila["cambios"],
+        "motivo": fila["motivo"],
+        "created_at": fila["created_at"].isoformat(),
+        "hash_anterior": fila["hash_anterior"],
     }
     canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _digest(entry: HistorialCaso) -> str:
+    return digest({k: getattr(entry, k) for k in _CAMPOS_HASH})
+
+
+_CAMPOS_HASH = (
+    "caso_id",
+    "secuencia",
+    "accion",
+    "actor",
+    "colaborador_id",
+    "cambios",
+    "motivo",
+    "created_at",
+    "hash_anterior",
+)
 
 
 def registrar(

@@ -50,6 +50,10 @@ class Caso(Base):
         Index("ix_casos_tipo_criticidad", "tipo_caso", "criticidad"),
         Index("ix_casos_dedup", "que_sucedio_hash", "cliente_id"),
         Index("ix_casos_evento_adverso", "evento_adverso"),
+        Index("ix_casos_sla_vence", "sla_vence"),
+        Index("ix_casos_sla_riesgo_desde", "sla_riesgo_desde"),
+        Index("ix_casos_sla_incumplido", "sla_incumplido"),
+        Index("ix_casos_estado_updated_at", "estado", "updated_at"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
@@ -76,6 +80,9 @@ class Caso(Base):
     posible_duplicado_de: Mapped[str | None] = mapped_column(String(20))
     fusionado_en: Mapped[str | None] = mapped_column(String(20))
     primera_respuesta_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sla_vence: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sla_riesgo_desde: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sla_incumplido: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     clasificado_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

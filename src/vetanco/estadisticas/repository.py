@@ -1,145 +1,168 @@
-"""Aggregate queries; resolution time is computed in SQL on both SQLite and PostgreSQL."""
+"""The grouped queries behind the statistics, shared by the daily totals and the live remainder.
+
+Each builder groups by UTC day and takes the cases it covers as a WHERE clause: the daily totals
+run it over the days they recompute, the live read over the days the totals don't cover yet.
+"""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
     Date,
     Float,
+    Select,
+    and_,
     case,
     cast,
     distinct,
     extract,
+    false,
     func,
     literal_column,
+    or_,
     select,
 )
-from sqlalchemy.orm import Session
 
 from vetanco.casos.enums import Criticidad, TipoCaso
 from vetanco.casos.models import Caso, ProductoAfectado
-from vetanco.db import AnySelect
+from vetanco.sla.models import RelojCaso
+from vetanco.sla.repository import vencido
+from vetanco.sla.service import SLA
 
 
-def _periodo(stmt: AnySelect, desde: datetime | None, hasta: datetime | None) -> AnySelect:
-    if desde is not None:
-        stmt = stmt.where(Caso.created_at >= desde)
-    if hasta is not None:
-        stmt = stmt.where(Caso.created_at < hasta)
-    return stmt
+def dia_utc(dialect: str) -> ColumnElement[Any]:
+    """The UTC calendar day a case was created on, as each database spells it."""
+    if dialect == "postgresql":
+        return cast(func.timezone(literal_column("'UTC'"), Caso.created_at), Date)
+    return func.date(Caso.created_at)
 
 
-def contar_por(
-    session: Session,
-    column: Any,
-    *,
-    desde: datetime | None,
-    hasta: datetime | None,
-    solo_reclamos: bool = False,
-) -> dict[str, int]:
-    stmt = _periodo(select(column, func.count(Caso.id)).group_by(column), desde, hasta)
-    if solo_reclamos:
-        stmt = stmt.where(Caso.tipo_caso == TipoCaso.reclamo.value)
-    return {str(k): int(v) for k, v in session.execute(stmt).all() if k is not None}
+def como_fecha(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
-def _horas(session: Session) -> ColumnElement[Any]:
-    if session.get_bind().dialect.name == "postgresql":
+def inicio_dia(dia: date) -> datetime:
+    return datetime(dia.year, dia.month, dia.day, tzinfo=UTC)
+
+
+def en_dias(dias: list[date]) -> ColumnElement[bool]:
+    """Cases created on any of these UTC days, as index-friendly ranges of consecutive days."""
+    if not dias:
+        return false()
+    tramos: list[tuple[date, date]] = []
+    for dia in sorted(set(dias)):
+        if tramos and tramos[-1][1] == dia:
+            tramos[-1] = (tramos[-1][0], dia + timedelta(days=1))
+        else:
+            tramos.append((dia, dia + timedelta(days=1)))
+    return or_(
+        *(
+            and_(Caso.created_at >= inicio_dia(a), Caso.created_at < inicio_dia(b))
+            for a, b in tramos
+        )
+    )
+
+
+def _horas(dialect: str) -> ColumnElement[Any]:
+    if dialect == "postgresql":
         return extract("epoch", Caso.resuelto_at - Caso.created_at) / 3600.0
     return (func.julianday(Caso.resuelto_at) - func.julianday(Caso.created_at)) * 24.0
 
 
-def horas_promedio_resolucion(
-    session: Session, *, desde: datetime | None, hasta: datetime | None
-) -> dict[str, float]:
-    stmt = (
-        select(Caso.criticidad, func.avg(cast(_horas(session), Float)))
-        .where(Caso.tipo_caso == TipoCaso.reclamo.value, Caso.resuelto_at.is_not(None))
-        .group_by(Caso.criticidad)
-    )
-    stmt = _periodo(stmt, desde, hasta)
-    return {
-        str(k): float(v) for k, v in session.execute(stmt).all() if k is not None and v is not None
-    }
-
-
-def top_productos(
-    session: Session, *, desde: datetime | None, hasta: datetime | None, limit: int
-) -> list[tuple[str, int]]:
-    total = func.count(distinct(Caso.id))
-    stmt = (
-        select(func.min(ProductoAfectado.nombre_producto), total)
-        .join(Caso, Caso.id == ProductoAfectado.caso_id)
-        .where(Caso.tipo_caso == TipoCaso.reclamo.value)
-        .group_by(ProductoAfectado.producto_clave)
-        .order_by(total.desc(), func.min(ProductoAfectado.nombre_producto))
-        .limit(limit)
-    )
-    return [(str(n), int(c)) for n, c in session.execute(_periodo(stmt, desde, hasta)).all()]
-
-
-def top_lotes(
-    session: Session, *, desde: datetime | None, hasta: datetime | None, limit: int
-) -> list[tuple[str, str, int]]:
-    total = func.count(distinct(Caso.id))
-    lote = func.upper(ProductoAfectado.numero_lote)
-    stmt = (
-        select(func.min(ProductoAfectado.nombre_producto), lote, total)
-        .join(Caso, Caso.id == ProductoAfectado.caso_id)
-        .where(Caso.tipo_caso == TipoCaso.reclamo.value, ProductoAfectado.numero_lote.is_not(None))
-        .group_by(ProductoAfectado.producto_clave, lote)
-        .order_by(total.desc(), lote)
-        .limit(limit)
-    )
-    return [
-        (str(n), str(lt), int(c))
-        for n, lt, c in session.execute(_periodo(stmt, desde, hasta)).all()
-    ]
-
-
-def lotes_con_criticos(
-    session: Session, *, desde: datetime | None, hasta: datetime | None, limit: int
-) -> list[tuple[str, str, str, int, int]]:
-    """(producto_clave, nombre, lote, reclamos, críticos) of the lots with most reclamos."""
-    total = func.count(distinct(Caso.id))
-    criticos = func.count(distinct(case((Caso.criticidad == Criticidad.critico.value, Caso.id))))
-    lote = func.upper(ProductoAfectado.numero_lote)
-    stmt = (
+def casos(dialect: str, filtro: ColumnElement[bool]) -> Select[Any]:
+    """(día, tipo, criticidad or '', estado, casos, resueltos, horas de resolución sumadas)."""
+    dia = dia_utc(dialect)
+    criticidad = func.coalesce(Caso.criticidad, "")
+    return (
         select(
+            dia,
+            Caso.tipo_caso,
+            criticidad,
+            Caso.estado,
+            func.count(),
+            func.count(Caso.resuelto_at),
+            func.coalesce(func.sum(cast(_horas(dialect), Float)), 0.0),
+        )
+        .where(filtro)
+        .group_by(dia, Caso.tipo_caso, criticidad, Caso.estado)
+    )
+
+
+def productos(dialect: str, filtro: ColumnElement[bool]) -> Select[Any]:
+    """(día, producto_clave, nombre, reclamos); a case naming a product twice counts once."""
+    dia = dia_utc(dialect)
+    return (
+        select(
+            dia,
             ProductoAfectado.producto_clave,
             func.min(ProductoAfectado.nombre_producto),
-            lote,
-            total,
-            criticos,
+            func.count(distinct(Caso.id)),
         )
         .join(Caso, Caso.id == ProductoAfectado.caso_id)
-        .where(Caso.tipo_caso == TipoCaso.reclamo.value, ProductoAfectado.numero_lote.is_not(None))
-        .group_by(ProductoAfectado.producto_clave, lote)
-        .order_by(total.desc(), criticos.desc(), lote)
-        .limit(limit)
+        .where(filtro, Caso.tipo_caso == TipoCaso.reclamo.value)
+        .group_by(dia, ProductoAfectado.producto_clave)
     )
-    return [
-        (str(k), str(n), str(lt), int(t), int(c))
-        for k, n, lt, t, c in session.execute(_periodo(stmt, desde, hasta)).all()
-    ]
 
 
-def casos_por_dia(
-    session: Session, *, desde: datetime | None, hasta: datetime | None
-) -> list[tuple[date, str, int]]:
-    """(día UTC, tipo_caso, casos) in one GROUP BY, so charts over time never load the cases."""
-    if session.get_bind().dialect.name == "postgresql":
-        dia: ColumnElement[Any] = cast(
-            func.timezone(literal_column("'UTC'"), Caso.created_at), Date
+def lotes(dialect: str, filtro: ColumnElement[bool]) -> Select[Any]:
+    """(día, producto_clave, LOTE, nombre, reclamos, críticos)."""
+    dia = dia_utc(dialect)
+    lote = func.upper(ProductoAfectado.numero_lote)
+    critico = case((Caso.criticidad == Criticidad.critico.value, Caso.id))
+    return (
+        select(
+            dia,
+            ProductoAfectado.producto_clave,
+            lote,
+            func.min(ProductoAfectado.nombre_producto),
+            func.count(distinct(Caso.id)),
+            func.count(distinct(critico)),
         )
-    else:
-        dia = func.date(Caso.created_at)
-    stmt = select(dia, Caso.tipo_caso, func.count(Caso.id)).group_by(dia, Caso.tipo_caso)
-    return [
-        (d if isinstance(d, date) else date.fromisoformat(str(d)[:10]), str(t), int(n))
-        for d, t, n in session.execute(_periodo(stmt, desde, hasta)).all()
-        if d is not None
-    ]
+        .join(Caso, Caso.id == ProductoAfectado.caso_id)
+        .where(
+            filtro,
+            Caso.tipo_caso == TipoCaso.reclamo.value,
+            ProductoAfectado.numero_lote.is_not(None),
+        )
+        .group_by(dia, ProductoAfectado.producto_clave, lote)
+    )
+
+
+def sla_detenidos(dialect: str, filtro: ColumnElement[bool]) -> Select[Any]:
+    """(día, reloj, a tiempo, tarde) of the stopped clocks; a stopped clock never changes again."""
+    dia = dia_utc(dialect)
+    r = RelojCaso
+    return (
+        select(
+            dia,
+            r.tipo,
+            func.sum(case((r.cumplido_at <= r.vence, 1), else_=0)),
+            func.sum(case((r.cumplido_at > r.vence, 1), else_=0)),
+        )
+        .join(Caso, Caso.id == r.caso_id)
+        .where(filtro, r.tipo.in_(SLA), r.cumplido_at.is_not(None))
+        .group_by(dia, r.tipo)
+    )
+
+
+def sla_en_curso(
+    *, desde: datetime | None, hasta: datetime | None, ahora: datetime
+) -> Select[str, Any]:
+    """(reloj, vencidos) of the running clocks, which depend on the time of the query.
+
+    A clock starts when its case is created, so the period filters on the clock alone.
+    """
+    r = RelojCaso
+    stmt = (
+        select(r.tipo, func.sum(case((vencido(ahora), 1), else_=0)))
+        .where(r.tipo.in_(SLA), r.cumplido_at.is_(None))
+        .group_by(r.tipo)
+    )
+    if desde is not None:
+        stmt = stmt.where(r.inicio >= desde)
+    if hasta is not None:
+        stmt = stmt.where(r.inicio < hasta)
+    return stmt

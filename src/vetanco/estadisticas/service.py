@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
 from vetanco.casos.enums import TipoCaso
-from vetanco.casos.models import Caso
 from vetanco.db import utcnow
-from vetanco.estadisticas import repository
+from vetanco.estadisticas import acumulado
 from vetanco.estadisticas.schemas import (
     Estadisticas,
     LoteReclamos,
@@ -27,7 +27,6 @@ from vetanco.estadisticas.schemas import (
 from vetanco.schemas import rango
 from vetanco.senales import repository as senales
 from vetanco.senales.enums import EstadoSenal
-from vetanco.sla import repository as relojes
 
 TOP = 10
 
@@ -36,12 +35,35 @@ def calcular(
     session: Session, *, fecha_desde: date | datetime | None, fecha_hasta: date | datetime | None
 ) -> Estadisticas:
     desde, hasta = rango(fecha_desde, fecha_hasta)
-    tipos = repository.contar_por(session, Caso.tipo_caso, desde=desde, hasta=hasta)
-    criticidades = repository.contar_por(
-        session, Caso.criticidad, desde=desde, hasta=hasta, solo_reclamos=True
-    )
-    estados = repository.contar_por(session, Caso.estado, desde=desde, hasta=hasta)
-    horas = repository.horas_promedio_resolucion(session, desde=desde, hasta=hasta)
+    h = acumulado.hechos(session, desde=desde, hasta=hasta)
+    return _estadisticas(session, h, fecha_desde=fecha_desde, fecha_hasta=fecha_hasta)
+
+
+def panel(
+    session: Session,
+    *,
+    fecha_desde: date | datetime | None,
+    fecha_hasta: date | datetime | None,
+    hoy: date | None = None,
+) -> tuple[Estadisticas, SerieCasos]:
+    """The figures and the series over time from one read, for the dashboard page."""
+    desde, hasta = rango(fecha_desde, fecha_hasta)
+    h = acumulado.hechos(session, desde=desde, hasta=hasta)
+    datos = _estadisticas(session, h, fecha_desde=fecha_desde, fecha_hasta=fecha_hasta)
+    return datos, _serie(h, desde=desde, hasta=hasta, hoy=hoy)
+
+
+def _estadisticas(
+    session: Session,
+    h: acumulado.Hechos,
+    *,
+    fecha_desde: date | datetime | None,
+    fecha_hasta: date | datetime | None,
+) -> Estadisticas:
+    tipos = _sumar(h.casos, 0)
+    estados = _sumar(h.casos, 2)
+    reclamo = TipoCaso.reclamo.value
+    criticidades = Counter({c: n for (t, c, _), n in h.casos.items() if t == reclamo})
     return Estadisticas(
         periodo=Periodo(desde=fecha_desde, hasta=fecha_hasta),
         totales=Totales(
@@ -63,37 +85,58 @@ def calcular(
             cerrado=estados.get("cerrado", 0),
         ),
         tiempo_promedio_resolucion=TiempoPromedio(
-            critico=_round(horas.get("critico")),
-            mayor=_round(horas.get("mayor")),
-            menor=_round(horas.get("menor")),
+            critico=_promedio(h, "critico"),
+            mayor=_promedio(h, "mayor"),
+            menor=_promedio(h, "menor"),
         ),
         productos_con_mas_reclamos=[
-            ProductoReclamos(producto=p, total_reclamos=n)
-            for p, n in repository.top_productos(session, desde=desde, hasta=hasta, limit=TOP)
+            ProductoReclamos(producto=h.nombres[clave], total_reclamos=n)
+            for clave, n in sorted(h.productos.items(), key=lambda kv: (-kv[1], h.nombres[kv[0]]))[
+                :TOP
+            ]
+            if n
         ],
         lotes_con_mas_reclamos=[
-            LoteReclamos(producto=p, lote=lt, total_reclamos=n)
-            for p, lt, n in repository.top_lotes(session, desde=desde, hasta=hasta, limit=TOP)
+            LoteReclamos(producto=h.nombres[clave], lote=lote, total_reclamos=n)
+            for (clave, lote), n in _top_lotes(h)
         ],
-        por_lote=_por_lote(session, desde=desde, hasta=hasta),
-        sla=_sla(relojes.cumplimiento(session, desde=desde, hasta=hasta, ahora=utcnow())),
+        por_lote=_por_lote(session, h),
+        sla=_sla(h),
     )
 
 
-def _por_lote(
-    session: Session, *, desde: datetime | None, hasta: datetime | None
-) -> list[LoteSenal]:
-    filas = repository.lotes_con_criticos(session, desde=desde, hasta=hasta, limit=TOP)
-    ultimas = senales.ultimas_senales(session, [(clave, lote) for clave, _, lote, _, _ in filas])
+def _sumar(cuentas: Counter[tuple[str, str, str]], posicion: int) -> Counter[str]:
+    out: Counter[str] = Counter()
+    for clave, n in cuentas.items():
+        out[clave[posicion]] += n
+    return out
+
+
+def _promedio(h: acumulado.Hechos, criticidad: str) -> float | None:
+    resueltos = h.resueltos.get((TipoCaso.reclamo.value, criticidad), 0)
+    if not resueltos:
+        return None
+    return _round(h.horas.get((TipoCaso.reclamo.value, criticidad), 0.0) / resueltos)
+
+
+def _top_lotes(h: acumulado.Hechos) -> list[tuple[tuple[str, str], int]]:
+    orden = sorted(h.lotes.items(), key=lambda kv: (-kv[1], kv[0][1]))
+    return [(k, n) for k, n in orden[:TOP] if n]
+
+
+def _por_lote(session: Session, h: acumulado.Hechos) -> list[LoteSenal]:
+    orden = sorted(h.lotes.items(), key=lambda kv: (-kv[1], -h.criticos[kv[0]], kv[0][1]))
+    filas = [(k, n) for k, n in orden[:TOP] if n]
+    ultimas = senales.ultimas_senales(session, [clave for clave, _ in filas])
     out = []
-    for clave, nombre, lote, reclamos, criticos in filas:
+    for (clave, lote), reclamos in filas:
         senal = ultimas.get((clave, lote))
         out.append(
             LoteSenal(
-                producto=nombre,
+                producto=h.nombres[clave],
                 lote=lote,
                 reclamos=reclamos,
-                criticos=criticos,
+                criticos=h.criticos[(clave, lote)],
                 senal_id=senal.id if senal else None,
                 senal_estado=EstadoSenal(senal.estado) if senal else None,
             )
@@ -101,8 +144,9 @@ def _por_lote(
     return out
 
 
-def _sla(cuentas: dict[str, tuple[int, int]]) -> SlaEstadisticas:
-    primera, resolucion = cuentas["primera_respuesta"], cuentas["resolucion"]
+def _sla(h: acumulado.Hechos) -> SlaEstadisticas:
+    primera = (h.sla[("primera_respuesta", True)], h.sla[("primera_respuesta", False)])
+    resolucion = (h.sla[("resolucion", True)], h.sla[("resolucion", False)])
     ok, ko = primera[0] + resolucion[0], primera[1] + resolucion[1]
     return SlaEstadisticas(
         porcentaje_cumplido=_pct(ok, ko),
@@ -146,7 +190,14 @@ def serie_por_tipo(
 ) -> SerieCasos:
     """Cases over time by tipo_caso, in periods coarse enough for a chart to stay readable."""
     desde, hasta = rango(fecha_desde, fecha_hasta)
-    filas = repository.casos_por_dia(session, desde=desde, hasta=hasta)
+    h = acumulado.hechos(session, desde=desde, hasta=hasta)
+    return _serie(h, desde=desde, hasta=hasta, hoy=hoy)
+
+
+def _serie(
+    h: acumulado.Hechos, *, desde: datetime | None, hasta: datetime | None, hoy: date | None
+) -> SerieCasos:
+    filas = [(dia, tipo, n) for (dia, tipo), n in sorted(h.por_dia.items()) if n]
     if not filas:
         return SerieCasos(paso="dia", inicios=[], por_tipo={})
     dias = [d for d, _, _ in filas]

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, not_, or_, select
 from sqlalchemy.orm import Session
 
 from vetanco.casos.models import Caso
@@ -36,15 +35,12 @@ def en_riesgo(ahora: datetime) -> ColumnElement[bool]:
     )
 
 
-def casos_con(condicion: ColumnElement[bool]) -> Select[uuid.UUID]:
-    return select(RelojCaso.caso_id).where(RelojCaso.tipo.in_(SLA), condicion)
-
-
 def filtro_sla(valor: str, ahora: datetime) -> ColumnElement[bool]:
-    vencidos = casos_con(vencido(ahora))
+    """On the case's stored summary of its clocks (sla.resumen), so it is an indexed filter."""
+    vencido_ = or_(Caso.sla_incumplido, Caso.sla_vence <= ahora)
     if valor == "vencido":
-        return Caso.id.in_(vencidos)
-    return and_(Caso.id.in_(casos_con(en_riesgo(ahora))), Caso.id.not_in(vencidos))
+        return vencido_
+    return and_(not_(vencido_), Caso.sla_riesgo_desde <= ahora)
 
 
 def alertas_vencido(session: Session, *, ahora: datetime, limit: int) -> list[RelojCaso]:

@@ -64,8 +64,7 @@ def estadisticas(request: Request, session: SessionDep, usuario: Lector) -> Resp
     contexto: dict[str, Any] = {"filtros": crudos, "errores": {}}
     try:
         f = FiltrosEstadisticas.model_validate(crudos)
-        datos = service.calcular(session, fecha_desde=f.fecha_desde, fecha_hasta=f.fecha_hasta)
-        serie = service.serie_por_tipo(
+        datos, serie = service.panel(
             session, fecha_desde=f.fecha_desde, fecha_hasta=f.fecha_hasta, hoy=utcnow().date()
         )
     except ValidationError as exc:
