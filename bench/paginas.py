@@ -31,9 +31,9 @@ from vetanco.auth.roles import Role
 from vetanco.casos.models import Caso
 from vetanco.config import Settings
 from vetanco.db import Database
-from vetanco.observability import configure_logging
 from vetanco.demo.service import Sembrador
 from vetanco.estadisticas import acumulado
+from vetanco.observability import configure_logging
 from vetanco.politicas import Politicas
 from vetanco.usuarios import repository as usuarios_repo
 from vetanco.usuarios import service as usuarios

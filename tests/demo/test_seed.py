@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import func, select
@@ -25,14 +24,14 @@ N = 400
 
 
 @pytest.fixture
-def sembrado(api: Api, db: Database, monkeypatch: pytest.MonkeyPatch) -> Iterator[Api]:
+def sembrado(api: Api, db: Database, monkeypatch: pytest.MonkeyPatch) -> Api:
     monkeypatch.setenv("VETANCO_DATABASE_URL", db.url)
     get_settings.cache_clear()
     result = CliRunner().invoke(cli, ["demo", "seed", "--casos", str(N), "--lote", "150"])
     get_settings.cache_clear()
     assert result.exit_code == 0, result.output
     assert re.search(rf"{N} casos en [\d.]+ s", result.output)
-    yield api
+    return api
 
 
 def test_numeros_sin_huecos_por_anio_y_secuencia_al_dia(sembrado: Api, db: Database) -> None:
