@@ -3,7 +3,7 @@ SHELL := /bin/bash
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 PYTEST_ARGS ?= -n auto
 
-.PHONY: install run test lint format clean
+.PHONY: install run test lint format clean docs bench
 
 install:
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv || python3 -m pip install --quiet --user uv
@@ -16,13 +16,16 @@ test: install
 	./scripts/with-test-services $(UV) run --frozen pytest $(PYTEST_ARGS)
 
 lint: install
-	$(UV) run --frozen ruff check src tests bench
-	$(UV) run --frozen ruff format --check src tests bench
+	$(UV) run --frozen ruff check src tests bench docs/hooks
+	$(UV) run --frozen ruff format --check src tests bench docs/hooks
 	$(UV) run --frozen mypy
 
 format: install
-	$(UV) run --frozen ruff check --fix src tests
-	$(UV) run --frozen ruff format src tests
+	$(UV) run --frozen ruff check --fix src tests bench docs/hooks
+	$(UV) run --frozen ruff format src tests bench docs/hooks
+
+docs: install
+	NO_MKDOCS_2_WARNING=1 $(UV) run --frozen mkdocs build --strict
 
 clean:
-	rm -rf .venv .pytest_cache .mypy_cache .ruff_cache
+	rm -rf .venv .pytest_cache .mypy_cache .ruff_cache site

@@ -14,7 +14,9 @@ from vetanco.models import Base
 def test_schema_matches_models(database_url: str) -> None:
     engine = make_engine(database_url)
     with engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            conn, opts={"compare_type": True, "include_object": migrations.incluir}
+        )
         assert compare_metadata(context, Base.metadata) == []
     engine.dispose()
 

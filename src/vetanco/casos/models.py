@@ -83,6 +83,7 @@ class Caso(Base):
     sla_vence: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sla_riesgo_desde: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sla_incumplido: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    busqueda: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     clasificado_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

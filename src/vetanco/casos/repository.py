@@ -8,16 +8,16 @@ from datetime import datetime
 from typing import Any, Literal
 
 from rapidfuzz import fuzz
-from sqlalchemy import ColumnElement, case, func, or_, select
+from sqlalchemy import case, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload
 
+from vetanco.casos import busqueda
 from vetanco.casos.enums import ESTADOS_ABIERTOS
 from vetanco.casos.models import Caso, IdempotencyRecord, ProductoAfectado, SecuenciaCaso
-from vetanco.clientes.models import Cliente
 from vetanco.db import AnySelect, utcnow
 from vetanco.sla.repository import filtro_sla
-from vetanco.text import fold, like_pattern
+from vetanco.text import fold
 
 
 def next_number(session: Session, *, anio: int) -> int:
@@ -131,26 +131,8 @@ class CasoFilters:
         if self.sla:
             stmt = stmt.where(filtro_sla(self.sla, utcnow()))
         if self.q and self.q.strip():
-            stmt = stmt.where(_busqueda(self.q.strip()))
+            stmt = stmt.where(busqueda.filtro(self.q.strip()))
         return stmt
-
-
-def _busqueda(q: str) -> ColumnElement[bool]:
-    """Free text over number, story, client and product/lot: what a person remembers of a case."""
-    patron = like_pattern(q.casefold())
-    clientes = select(Cliente.id).where(Cliente.busqueda.like(like_pattern(fold(q)), escape="\\"))
-    productos = select(ProductoAfectado.caso_id).where(
-        or_(
-            func.lower(ProductoAfectado.numero_lote).like(patron, escape="\\"),
-            func.lower(ProductoAfectado.nombre_producto).like(patron, escape="\\"),
-        )
-    )
-    return or_(
-        func.lower(Caso.numero_caso).like(patron, escape="\\"),
-        func.lower(Caso.que_sucedio).like(patron, escape="\\"),
-        Caso.cliente_id.in_(clientes),
-        Caso.id.in_(productos),
-    )
 
 
 _RANGO_CRITICIDAD = case({"critico": 0, "mayor": 1, "menor": 2}, value=Caso.criticidad, else_=3)

@@ -230,6 +230,7 @@ class Sembrador:
             "colaborador_id": None,
             "que_sucedio": historia,
             "que_sucedio_hash": fingerprint(historia),
+            "busqueda": fold(f"{numero} {historia} {producto} {numero_lote}"),
             "donde_ocurrio": ", ".join(rng.choice(datos.LOCALIDADES)),
             "cuando_ocurrio": creado - timedelta(hours=rng.randint(1, 96)),
             "registrado_por": ACTOR,

@@ -7,6 +7,7 @@ from sqlalchemy.engine import Connection
 
 from vetanco.config import get_settings
 from vetanco.db import make_engine
+from vetanco.migrations import incluir
 from vetanco.models import Base
 
 config = context.config
@@ -19,6 +20,7 @@ def _run(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_object=incluir,
     )
     with context.begin_transaction():
         context.run_migrations()

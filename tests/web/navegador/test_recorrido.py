@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 
 from tests.conftest import Api
 from tests.factories import clasificar, crear_caso
+from tests.web.navegador import accesibilidad
 
 
 def test_ingresar_y_filtrar_la_bandeja(
@@ -51,7 +52,7 @@ def test_ingresar_y_filtrar_la_bandeja(
 def test_cada_pagina_del_menu(
     api: Api, page: Page, entrar: Callable[[str], Page], captura: Callable[[str], Path]
 ) -> None:
-    """Every menu page opens for an admin without errors, with one h1; a screenshot of each."""
+    """Every menu page opens without errors, one h1, labelled controls, AA contrast; a screenshot."""
     numero = crear_caso(api)
     entrar("admin")
     enlaces = page.locator("nav.container-fluid ul.menu a")
@@ -65,5 +66,24 @@ def test_cada_pagina_del_menu(
         assert respuesta is not None
         assert respuesta.status == 200, destino
         expect(page.locator("h1")).to_have_count(1)
+        assert accesibilidad.problemas(page) == [], destino
+        assert accesibilidad.primer_tab_salta_al_contenido(page), destino
         captura(destino.strip("/").replace("/", "-"))
     assert errores == []
+
+
+def test_el_control_de_accesibilidad_detecta_fallas(page: Page) -> None:
+    """The checker used on every page is itself checked: it flags what it claims to flag."""
+    page.set_content(
+        '<html lang="es"><body style="background:#fff">'
+        '<p style="color:#bbb">gris claro sobre blanco</p>'
+        '<p style="color:#222">legible</p>'
+        '<input name="sin_etiqueta"><label>Con <input name="con"></label><img src="x.png">'
+        "</body></html>"
+    )
+    encontrados = accesibilidad.problemas(page)
+    assert any(p.startswith("contraste") and "gris claro" in p for p in encontrados)
+    assert not any("legible" in p for p in encontrados)
+    assert any("sin_etiqueta" in p for p in encontrados)
+    assert not any('name="con"' in p for p in encontrados)
+    assert any(p.startswith("imagen sin alt") for p in encontrados)
