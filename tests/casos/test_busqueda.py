@@ -63,5 +63,7 @@ def test_sqlite_usa_el_indice_trigram(api: Api, db: Database) -> None:
 def test_masivo_por_sql_tambien_reindexa(api: Api, db: Database) -> None:
     numero = crear_caso(api, descripcion={"que_sucedio": "Texto original"})
     with db.transaction() as session:
-        session.execute(update(Caso).where(Caso.numero_caso == numero).values(busqueda="otro texto"))
+        session.execute(
+            update(Caso).where(Caso.numero_caso == numero).values(busqueda="otro texto")
+        )
     assert _buscar(api, "otro texto") == [numero]
