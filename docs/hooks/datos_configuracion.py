@@ -21,7 +21,7 @@ AJUSTES: dict[str, dict[str, str]] = {
     "login_max_intentos": {"texto": "Contraseñas erróneas seguidas antes de bloquear la cuenta"},
     "login_bloqueo_minutos": {"texto": "Duración del bloqueo del panel (minutos)"},
     "log_level": {"texto": "Nivel de los logs (`DEBUG`, `INFO`, `WARNING`…)"},
-    "log_json": {"texto": "Logs como un JSON por línea (producción)"},
+    "log_format": {"texto": "`json` (un objeto por línea, producción) o `console`"},
     "host": {"texto": "Interfaz en la que escucha `vetanco serve`"},
     "port": {"texto": "Puerto en el que escucha `vetanco serve`"},
     "worker_enabled": {

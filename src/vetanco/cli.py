@@ -89,7 +89,7 @@ def serve(
     from vetanco.observability import configure_logging
 
     settings = get_settings()
-    configure_logging(level=settings.log_level, json=settings.log_json)
+    configure_logging(level=settings.log_level, json=settings.log_format == "json")
     if migrate:
         migrations.upgrade(settings.database_url)
     database = _database()
@@ -220,7 +220,7 @@ def worker() -> None:
     from vetanco.worker import BackgroundWorker
 
     settings = get_settings()
-    configure_logging(level=settings.log_level, json=settings.log_json)
+    configure_logging(level=settings.log_level, json=settings.log_format == "json")
     stop = threading.Event()
 
     def _stop(*_: object) -> None:

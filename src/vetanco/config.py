@@ -52,7 +52,15 @@ class Settings(BaseSettings):
     login_max_intentos: int = Field(default=5, ge=1)
     login_bloqueo_minutos: float = Field(default=15, gt=0)
     log_level: str = "INFO"
-    log_json: bool = False
+    log_format: Literal["json", "console"] = Field(
+        default="console", description="json: un objeto JSON por línea (producción)"
+    )
+    metrics_abierto: bool = Field(
+        default=False, description="GET /metrics sin restricción (por defecto sólo loopback)"
+    )
+    metrics_token: SecretStr | None = Field(
+        default=None, description="Token Bearer que habilita GET /metrics desde otra máquina"
+    )
     host: str = "127.0.0.1"
     port: int = 3000
     worker_enabled: bool = True

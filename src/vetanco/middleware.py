@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import time
+import uuid
 from typing import Any
 
 import structlog
@@ -11,6 +13,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from vetanco import metricas
 from vetanco.errors import PayloadTooLarge
 
 log = structlog.get_logger("vetanco.access")
@@ -51,8 +54,21 @@ class BodySizeLimit:
         await self.app(scope, limited_receive, send)
 
 
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+
+
+def _request_id(scope: Scope) -> str:
+    """The caller's X-Request-ID when it is a sane token, so one id follows a call across systems."""
+    for name, value in scope.get("headers", []):
+        if name == b"x-request-id":
+            propuesto = value.decode("latin-1").strip()
+            if _REQUEST_ID.match(propuesto):
+                return str(propuesto)
+    return uuid.uuid4().hex
+
+
 class ResponseHeadersFromState:
-    """Adds the rate-limit headers left in request state and the server time to every response."""
+    """Request id, rate-limit headers, server time and metrics on every response; one access log line."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -63,6 +79,8 @@ class ResponseHeadersFromState:
             return
         started = time.perf_counter()
         status_holder: dict[str, Any] = {}
+        request_id = _request_id(scope)
+        structlog.contextvars.bind_contextvars(request_id=request_id)
 
         async def send_wrapper(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -70,6 +88,7 @@ class ResponseHeadersFromState:
                 headers = MutableHeaders(scope=message)
                 server_ms = (time.perf_counter() - started) * 1000
                 headers.append("Server-Timing", f"app;dur={server_ms:.1f}")
+                headers["X-Request-ID"] = request_id
                 extra = scope.get("state", {}).get("ratelimit_headers")
                 if extra:
                     for key, value in extra.items():
@@ -80,10 +99,20 @@ class ResponseHeadersFromState:
         try:
             await self.app(scope, receive, send_wrapper)
         finally:
+            segundos = time.perf_counter() - started
+            route = scope.get("route")
+            plantilla = getattr(route, "path", None) or "(sin ruta)"
+            status = int(status_holder.get("status", 500))
+            method = str(scope.get("method"))
+            metricas.registrar_pedido(method, plantilla, status, segundos)
+            state = scope.get("state", {})
             log.info(
                 "request",
-                method=scope.get("method"),
+                method=method,
                 path=scope.get("path"),
-                status=status_holder.get("status"),
-                ms=round((time.perf_counter() - started) * 1000, 1),
+                route=plantilla,
+                status=status,
+                ms=round(segundos * 1000, 1),
+                actor=state.get("actor"),
             )
+            structlog.contextvars.unbind_contextvars("request_id")

@@ -1,4 +1,9 @@
-"""structlog set-up: JSON lines in production, readable lines on a terminal; secrets never logged."""
+"""structlog set-up: JSON lines in production, readable lines on a terminal; secrets never logged.
+
+Redaction works on names and on values: a field called like a secret is replaced whole, and any
+text that looks like an API key, a webhook secret, a bearer token, a CUIT or a phone number is
+masked wherever it appears (a message, an exception, a nested dict), keeping only its last digits.
+"""
 
 from __future__ import annotations
 
@@ -9,13 +14,39 @@ from typing import Any
 
 import structlog
 
-_SECRET_KEYS = re.compile(r"(authorization|api[_-]?key|secret|password|token|signature)", re.I)
+REDACTADO = "[redactado]"
+_SECRET_KEYS = re.compile(
+    r"(authorization|api[_-]?key|secret|password|contrase|token|signature|firma|cookie)", re.I
+)
+_SECRETOS = re.compile(r"\b(vk_|whsec_|Bearer\s+)[A-Za-z0-9+/=._-]{6,}", re.I)
+_CUIT = re.compile(r"\b(\d{2})-?(\d{6})(\d{2})-?(\d)\b")
+_TELEFONO = re.compile(r"(?<![\w-])\+?\d[\d\s().-]{6,}(\d{3})\b")
+
+
+def enmascarar(texto: str) -> str:
+    """Keys and tokens vanish; CUIT and phone numbers keep only what a person needs to tell them apart."""
+    texto = _SECRETOS.sub(lambda m: f"{m.group(1).strip()} {REDACTADO}".strip(), texto)
+    texto = _CUIT.sub(lambda m: f"**-******{m.group(3)}-{m.group(4)}", texto)
+    return _TELEFONO.sub(lambda m: f"***{m.group(1)}", texto)
+
+
+def _limpiar(valor: Any) -> Any:
+    if isinstance(valor, str):
+        return enmascarar(valor)
+    if isinstance(valor, dict):
+        return {
+            k: REDACTADO if _SECRET_KEYS.search(str(k)) else _limpiar(v) for k, v in valor.items()
+        }
+    if isinstance(valor, list | tuple):
+        return [_limpiar(v) for v in valor]
+    return valor
 
 
 def _redact(_logger: Any, _name: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
     for key in list(event):
-        if _SECRET_KEYS.search(key):
-            event[key] = "[redactado]"
+        if key in ("timestamp", "level", "request_id"):
+            continue
+        event[key] = REDACTADO if _SECRET_KEYS.search(key) else _limpiar(event[key])
     return event
 
 
@@ -27,10 +58,11 @@ def configure_logging(*, level: str = "INFO", json: bool = False) -> None:
             structlog.contextvars.merge_contextvars,
             structlog.processors.add_log_level,
             structlog.processors.TimeStamper(fmt="iso", utc=True),
-            _redact,
             structlog.processors.format_exc_info,
+            _redact,
             renderer,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),
-        cache_logger_on_first_use=True,
+        logger_factory=structlog.PrintLoggerFactory(),
+        cache_logger_on_first_use=False,
     )

@@ -31,6 +31,7 @@ def current_key(
     limiter: RateLimiter = request.app.state.rate_limiter
     verdict = limiter.hit(str(principal.key_id))
     request.state.ratelimit_headers = verdict.headers()
+    request.state.actor = principal.actor
     if not verdict.allowed:
         raise RateLimited(headers=verdict.headers())
     return principal

@@ -11,6 +11,7 @@ import httpx
 import structlog
 from authlib.integrations.httpx_client import OAuth2Client
 
+from vetanco import metricas
 from vetanco.config import Settings
 from vetanco.reten.metrics import Metrics
 
@@ -185,6 +186,7 @@ class RetenClient:
         try:
             self.metrics.rate_limit_limit = int(response.headers["x-ratelimit-limit"])
             self.metrics.rate_limit_remaining = int(response.headers["x-ratelimit-remaining"])
+            metricas.RETEN_CUOTA.set(self.metrics.rate_limit_remaining)
         except (KeyError, ValueError):
             pass
 

@@ -8,6 +8,8 @@ import time
 from collections import Counter, deque
 from dataclasses import dataclass
 
+from vetanco import metricas
+
 
 @dataclass(frozen=True, slots=True)
 class Llamada:
@@ -33,6 +35,10 @@ class Metrics:
         with self._lock:
             self._calls.append(Llamada(time.time(), ok, status, latency_ms, kind))
             self.consecutive_errors = 0 if ok else self.consecutive_errors + 1
+            errores = self.consecutive_errors
+        metricas.RETEN_LLAMADAS.labels(resultado=kind).inc()
+        metricas.RETEN_LATENCIA.observe(latency_ms / 1000)
+        metricas.RETEN_ERRORES_SEGUIDOS.set(errores)
 
     def recent(self) -> list[Llamada]:
         cutoff = time.time() - self.window

@@ -101,7 +101,9 @@ def usuario_web(request: Request, session: SessionDep) -> UsuarioWeb:
     if usuario is None:
         request.session.pop("usuario", None)
         raise LoginRequerido()
-    return UsuarioWeb(principal=usuarios.principal(usuario), nombre=usuario.nombre)
+    web = UsuarioWeb(principal=usuarios.principal(usuario), nombre=usuario.nombre)
+    request.state.actor = web.actor
+    return web
 
 
 WebUser = Annotated[UsuarioWeb, Depends(usuario_web)]

@@ -14,8 +14,9 @@ import httpx
 import structlog
 from sqlalchemy.orm import Session
 
+from vetanco import metricas
 from vetanco.config import Settings
-from vetanco.db import Database, utcnow
+from vetanco.db import Database, after_commit, utcnow
 from vetanco.net import UnsafeURL, check_url
 from vetanco.wake import wait_for_work
 from vetanco.webhooks import repository, signing
@@ -217,12 +218,18 @@ class Dispatcher:
         if outcome.ok:
             delivery.estado = "entregada"
             delivery.delivered_at = now
+            retraso = (now - delivery.created_at).total_seconds()
+            metricas.al_confirmar(session, metricas.WEBHOOK_ENTREGAS, resultado="entregada")
+            after_commit(session, lambda: metricas.WEBHOOK_RETRASO.observe(retraso))
             if endpoint is not None:
                 endpoint.failing_since = None
             return
         delivery.retry_count += 1
         delays = self.settings.retry_delays
-        if delivery.retry_count > len(delays):
+        fallida = delivery.retry_count > len(delays)
+        resultado = "fallida" if fallida else "reintento"
+        metricas.al_confirmar(session, metricas.WEBHOOK_ENTREGAS, resultado=resultado)
+        if fallida:
             delivery.estado = "fallida"
             log.warning("webhook_delivery_failed", entrega=job.public_id, endpoint=job.endpoint_id)
         else:

@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
+from vetanco import metricas
 from vetanco.casos import service as casos_service
 from vetanco.casos.models import Caso
 from vetanco.config import Settings
@@ -91,6 +92,8 @@ def atender(
         return turno
     if comando in ("cancelar", "salir"):
         cancelado = conv.paso != "inicio"
+        if cancelado:
+            _termina(turno, "cancelada")
         turno.guardar({}, "inicio")
         _menu(turno, "Listo, cancelé lo que estábamos haciendo." if cancelado else None)
         return turno
@@ -125,8 +128,13 @@ def _reiniciar_si_inactiva(turno: Turno) -> None:
         and (utcnow() - last).total_seconds() > turno.settings.conversation_reset_after
         and turno.conv.paso != "inicio"
     ):
+        _termina(turno, "abandonada")
         turno.guardar({}, "inicio")
         turno.decir("Pasó bastante tiempo desde tu último mensaje, así que empezamos de nuevo.")
+
+
+def _termina(turno: Turno, resultado: str) -> None:
+    metricas.al_confirmar(turno.session, metricas.CONVERSACIONES, resultado=resultado)
 
 
 def _menu(turno: Turno, previo: str | None = None) -> None:
@@ -151,6 +159,7 @@ def _inicio(turno: Turno) -> None:
         turno.decir("Pasame el número de caso (ej. VET-2025-00123).")
     else:
         turno.conv.requiere_humano = True
+        _termina(turno, "derivada_a_persona")
         turno.guardar({}, "humano")
         turno.decir(
             "Te paso con una persona del equipo de Calidad; te van a escribir por acá en cuanto puedan."
@@ -387,11 +396,13 @@ def _crear_caso(turno: Turno, datos: dict[str, Any]) -> None:
             medios.adjuntar(turno.session, caso=caso, adjuntos=datos.get("adjuntos", []))
     except VetancoError as exc:
         turno.guardar({}, "inicio")
+        _termina(turno, "duplicado" if exc.extra.get("numero_caso") else "rechazada")
         existente = exc.extra.get("numero_caso")
         texto = f"Ya tenés un caso abierto igual: {existente}." if existente else exc.message
         turno.decir(texto, MENU)
         return
     turno.caso_creado = caso
+    _termina(turno, "caso_registrado")
     turno.guardar({"ultimo_caso": str(caso.id)}, "inicio")
     turno.decir(
         f"¡Listo! Registramos tu caso {caso.numero_caso}. Guardá este número: con él podés consultar el "
