@@ -11,7 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 from starlette.middleware.sessions import SessionMiddleware
 
-from vetanco import metricas, migrations
+from vetanco import metricas, migrations, openapi
 from vetanco.auth.routes import router as api_keys_router
 from vetanco.casos.routes import router as casos_router
 from vetanco.clientes.routes import router as clientes_router
@@ -103,6 +103,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router)
     app.include_router(web_router)
     app.include_router(metricas.router)
+    openapi.instalar(app)
     app.mount("/static", StaticFiles(directory=web_deps.HERE / "static"), name="static")
 
     @app.get("/healthz", tags=["salud"], summary="El proceso está vivo")
