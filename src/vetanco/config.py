@@ -73,7 +73,7 @@ class Settings(BaseSettings):
     webhook_lease_seconds: float | None = Field(
         default=None,
         gt=0,
-        description="Cuánto reserva un worker una entrega (por defecto timeout + 30 s)",
+        description="Cuánto reserva un worker un lote de entregas (por defecto ⌈lote ÷ concurrencia⌉ × (timeout + 5) + 30 s)",
     )
 
     kapso_webhook_secret: SecretStr | None = None
