@@ -20,9 +20,6 @@ from types import ModuleType
 import pytest
 from fastapi import FastAPI
 
-from vetanco.app import create_app
-from vetanco.config import Settings
-from vetanco.sim.server import ThreadedServer
 from vetanco.webhooks import signing
 from vetanco.worker import BackgroundThread
 
@@ -191,18 +188,6 @@ def _webhook_sample(path: Path) -> Path:
 
 
 @pytest.fixture
-def limited_server(app: FastAPI) -> Iterator[str]:
-    """A second server on the same database whose rate limit is 2 requests per second per key."""
-    settings: Settings = app.state.settings
-    limited = create_app(settings.model_copy(update={"rate_limit": "2/second"}))
-    server = ThreadedServer(limited, name="vetanco-limitado")
-    server.start()
-    yield server.url
-    server.stop()
-    limited.state.db.dispose()
-
-
-@pytest.fixture
 def worker(app: FastAPI) -> Iterator[None]:
     """The background worker, so subscriptions get real signed deliveries."""
     thread = BackgroundThread(app.state.db, app.state.settings)
@@ -214,7 +199,7 @@ def worker(app: FastAPI) -> Iterator[None]:
 def test_node_suite_against_live_server(
     sdk_build: Path,
     live_server: str,
-    limited_server: str,
+    servidor_limitado: str,
     worker: None,
     keys: dict[str, str],
     tmp_path: Path,
@@ -224,7 +209,7 @@ def test_node_suite_against_live_server(
     env = {
         **os.environ,
         "VETANCO_BASE_URL": live_server,
-        "VETANCO_LIMITED_BASE_URL": limited_server,
+        "VETANCO_LIMITED_BASE_URL": servidor_limitado,
         "VETANCO_WEBHOOK_FIXTURE": str(_webhook_sample(tmp_path / "webhook.json")),
         "VETANCO_WORKER": "1",
         **{f"VETANCO_API_KEY_{role.upper()}": key for role, key in keys.items()},

@@ -164,6 +164,26 @@ class Hechos:
         actual = self.nombres.get(clave)
         self.nombres[clave] = nombre if actual is None else min(actual, nombre)
 
+    def sumar_casos(
+        self, tipo: str, crit: str, estado: str, n: int, resueltos: int, horas: float | None
+    ) -> None:
+        self.casos[(tipo, crit, estado)] += int(n)
+        self.resueltos[(tipo, crit)] += int(resueltos)
+        self.horas[(tipo, crit)] = self.horas.get((tipo, crit), 0.0) + float(horas or 0.0)
+
+    def sumar_producto(self, clave: str, nombre: str, n: int) -> None:
+        self.productos[clave] += int(n)
+        self.nombre(clave, nombre)
+
+    def sumar_lote(self, clave: str, lote: str, nombre: str, n: int, criticos: int) -> None:
+        self.lotes[(clave, lote)] += int(n)
+        self.criticos[(clave, lote)] += int(criticos)
+        self.nombre(clave, nombre)
+
+    def sumar_sla(self, tipo: str, a_tiempo: int | None, tarde: int | None) -> None:
+        self.sla[(tipo, True)] += int(a_tiempo or 0)
+        self.sla[(tipo, False)] += int(tarde or 0)
+
 
 @dataclass(frozen=True, slots=True)
 class Ventana:
@@ -173,7 +193,6 @@ class Ventana:
     hasta: date | None
     excluidos: list[date]
     vivo: ColumnElement[bool]
-    periodo: ColumnElement[bool]
 
 
 def ventana(session: Session, *, desde: datetime | None, hasta: datetime | None) -> Ventana:
@@ -195,7 +214,7 @@ def ventana(session: Session, *, desde: datetime | None, hasta: datetime | None)
     if hasta and ultimo and hasta > q.inicio_dia(ultimo):
         bordes.append(and_(Caso.created_at >= q.inicio_dia(ultimo), Caso.created_at < hasta))
     vivo = and_(periodo, or_(q.en_dias(excluidos), *bordes))
-    return Ventana(primero, ultimo, excluidos, vivo, periodo)
+    return Ventana(primero, ultimo, excluidos, vivo)
 
 
 def _dia_entero_desde(desde: datetime | None) -> date | None:
@@ -220,30 +239,18 @@ def hechos(session: Session, *, desde: datetime | None, hasta: datetime | None) 
     dialecto = _dialecto(session)
     h = Hechos()
     for dia, tipo, crit, estado, n, resueltos, horas in session.execute(q.casos(dialecto, v.vivo)):
-        _caso(h, q.como_fecha(dia), tipo, crit, estado, n, resueltos, horas)
+        h.sumar_casos(tipo, crit, estado, n, resueltos, horas)
+        h.por_dia[(q.como_fecha(dia), tipo)] += n
     for _dia, clave, nombre, n in session.execute(q.productos(dialecto, v.vivo)):
-        h.productos[clave] += n
-        h.nombre(clave, nombre)
+        h.sumar_producto(clave, nombre, n)
     for _dia, clave, lote, nombre, n, criticos in session.execute(q.lotes(dialecto, v.vivo)):
-        h.lotes[(clave, lote)] += n
-        h.criticos[(clave, lote)] += criticos
-        h.nombre(clave, nombre)
+        h.sumar_lote(clave, lote, nombre, n, criticos)
     for _dia, tipo, ok, tarde in session.execute(q.sla_detenidos(dialecto, v.vivo)):
-        h.sla[(tipo, True)] += int(ok or 0)
-        h.sla[(tipo, False)] += int(tarde or 0)
+        h.sumar_sla(tipo, ok, tarde)
     for tipo, vencidos in session.execute(q.sla_en_curso(desde=desde, hasta=hasta, ahora=utcnow())):
-        h.sla[(tipo, False)] += int(vencidos or 0)
+        h.sumar_sla(tipo, 0, vencidos)
     _sumar_guardados(session, h, v)
     return h
-
-
-def _caso(
-    h: Hechos, dia: date, tipo: str, crit: str, estado: str, n: int, resueltos: int, horas: float
-) -> None:
-    h.casos[(tipo, crit, estado)] += n
-    h.resueltos[(tipo, crit)] += resueltos
-    h.horas[(tipo, crit)] = h.horas.get((tipo, crit), 0.0) + float(horas or 0.0)
-    h.por_dia[(dia, tipo)] += n
 
 
 def _sumar_guardados(session: Session, h: Hechos, v: Ventana) -> None:
@@ -260,9 +267,7 @@ def _sumar_guardados(session: Session, h: Hechos, v: Ventana) -> None:
         .where(_rango_dias(c, v))
         .group_by(c.tipo_caso, c.criticidad, c.estado)
     ):
-        h.casos[(tipo, crit, estado)] += int(n)
-        h.resueltos[(tipo, crit)] += int(resueltos)
-        h.horas[(tipo, crit)] = h.horas.get((tipo, crit), 0.0) + float(horas)
+        h.sumar_casos(tipo, crit, estado, n, resueltos, horas)
     for dia, tipo, n in session.execute(
         select(c.dia, c.tipo_caso, func.sum(c.casos))
         .where(_rango_dias(c, v))
@@ -275,8 +280,7 @@ def _sumar_guardados(session: Session, h: Hechos, v: Ventana) -> None:
         .where(_rango_dias(p, v))
         .group_by(p.producto_clave)
     ):
-        h.productos[clave] += int(n)
-        h.nombre(clave, nombre)
+        h.sumar_producto(clave, nombre, n)
     _sumar_lotes_guardados(session, h, v)
     s = ResumenSlaDia
     for tipo, ok, tarde in session.execute(
@@ -284,8 +288,7 @@ def _sumar_guardados(session: Session, h: Hechos, v: Ventana) -> None:
         .where(_rango_dias(s, v))
         .group_by(s.tipo)
     ):
-        h.sla[(tipo, True)] += int(ok)
-        h.sla[(tipo, False)] += int(tarde)
+        h.sumar_sla(tipo, ok, tarde)
 
 
 def _sumar_lotes_guardados(session: Session, h: Hechos, v: Ventana) -> None:
@@ -309,6 +312,4 @@ def _sumar_lotes_guardados(session: Session, h: Hechos, v: Ventana) -> None:
         for clave, lote, nombre, n, crit in session.execute(consulta):
             guardados[(clave, lote)] = (nombre, int(n), int(crit))
     for (clave, lote), (nombre, n, crit) in guardados.items():
-        h.lotes[(clave, lote)] += n
-        h.criticos[(clave, lote)] += crit
-        h.nombre(clave, nombre)
+        h.sumar_lote(clave, lote, nombre, n, crit)
