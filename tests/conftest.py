@@ -20,7 +20,7 @@ from vetanco import migrations
 from vetanco.app import create_app
 from vetanco.auth.roles import Role
 from vetanco.auth.service import create_key
-from vetanco.config import Settings
+from vetanco.config import Settings, get_settings
 from vetanco.db import Database
 from vetanco.models import Base
 from vetanco.sim.server import ThreadedServer
@@ -78,6 +78,15 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     with engine.begin() as conn:
         conn.execute(text(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE"))
     return url
+
+
+@pytest.fixture
+def cli_env(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """The `vetanco` command pointed at this test's database."""
+    monkeypatch.setenv("VETANCO_DATABASE_URL", database_url)
+    get_settings.cache_clear()
+    yield database_url
+    get_settings.cache_clear()
 
 
 @pytest.fixture

@@ -11,23 +11,13 @@ import time
 from pathlib import Path
 
 import httpx
-import pytest
 from sqlalchemy import text
 from typer.testing import CliRunner
 
 from vetanco.cli import app
-from vetanco.config import get_settings
 from vetanco.db import Database
 
 runner = CliRunner()
-
-
-@pytest.fixture
-def cli_env(database_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
-    monkeypatch.setenv("VETANCO_DATABASE_URL", database_url)
-    get_settings.cache_clear()
-    yield database_url  # type: ignore[misc]
-    get_settings.cache_clear()
 
 
 def _last_line(output: str) -> str:

@@ -15,6 +15,7 @@ from vetanco.config import get_settings
 from vetanco.db import Database
 from vetanco.demo import cli as demo_cli
 from vetanco.errors import VetancoError
+from vetanco.planillas import cli as planillas_cli
 from vetanco.usuarios import cli as usuarios_cli
 from vetanco.usuarios import service as usuarios_service
 
@@ -33,6 +34,8 @@ app.add_typer(webhook_app, name="webhook")
 app.add_typer(reten_app, name="reten")
 app.add_typer(usuarios_cli.app, name="usuario")
 app.add_typer(demo_cli.app, name="demo")
+app.add_typer(planillas_cli.export_app, name="export")
+app.add_typer(planillas_cli.import_app, name="import")
 
 console = Console()
 err = Console(stderr=True)

@@ -23,6 +23,7 @@ from vetanco.estadisticas.models import (
 )
 from vetanco.farmacovigilancia.models import EventoAdverso
 from vetanco.investigaciones.models import Investigacion
+from vetanco.productos.models import Producto
 from vetanco.reten.models import RetenAccion, RetenAlerta, RetenEstado, RetenEvento, TareaReten
 from vetanco.senales.models import Senal, SenalCambio, SenalCaso
 from vetanco.sla import resumen as _resumen_sla  # noqa: F401  (registers the case SLA summary)
@@ -48,6 +49,7 @@ __all__ = [
     "KapsoEvento",
     "MensajeWhatsapp",
     "OutboxEvent",
+    "Producto",
     "ProductoAfectado",
     "RelojCaso",
     "ResumenCasosDia",

@@ -40,6 +40,10 @@ def ejemplo_readme() -> None:
         for item in client.casos.iter_all(estado="nuevo", fecha_desde="2025-01-01"):
             print(item.numero_caso, item.criticidad)
 
+        # Los críticos en una planilla
+        archivo = client.casos.export(formato="xlsx", criticidad="critico")
+        print(archivo.filename, len(archivo.data))
+
         try:
             client.casos.get("VET-2025-99999")
         except NoEncontrado as error:
@@ -71,6 +75,7 @@ async def errores_que_mypy_detecta() -> None:
     client.casos.create(cliente={"nombre_apellido": "Juan"})  # type: ignore[call-arg]
     client.casos.list(pagina=2)  # type: ignore[call-arg]
     client.casos.get(123)  # type: ignore[arg-type]
+    client.casos.export(formato="pdf")  # type: ignore[arg-type]
     VetancoClient(api_key="k", timeot=5)  # type: ignore[call-arg]
     texto: str = client.casos.get("VET-2025-00123")  # type: ignore[assignment]
     asincrono = AsyncVetancoClient(api_key="k")

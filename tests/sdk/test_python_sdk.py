@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import uuid
 from datetime import date
 
 import pytest
+from openpyxl import load_workbook
 
 from tests.factories import caso_payload, cuit_valido
 from tests.sdk.conftest import ClientFactory
@@ -77,6 +80,20 @@ def test_list_filters_reach_the_server(sdk: VetancoClient) -> None:
     assert sdk.casos.list(fecha_hasta="2001-01-01").pagination.total == 0
     ordenados = sdk.casos.list(orden="numero_caso", tipo_caso=None)
     assert [c.numero_caso for c in ordenados.data] == sorted([queja, numero_lote])
+
+
+def test_export_csv_and_xlsx_with_filters(sdk: VetancoClient) -> None:
+    queja = sdk.casos.create(**caso_payload(tipo_caso="queja", canal="email")).caso.numero_caso
+    sdk.casos.create(**caso_payload(canal="telefono"))
+    archivo = sdk.casos.export(canal="email")
+    assert isinstance(archivo, Descarga)
+    assert archivo.content_type == "text/csv; charset=utf-8"
+    assert str(archivo.filename).endswith(".csv")
+    filas = list(csv.DictReader(io.StringIO(archivo.data.decode("utf-8-sig"))))
+    assert [f["numero_caso"] for f in filas] == [queja]
+    libro = sdk.casos.export(formato="xlsx", orden="numero_caso")
+    hoja = load_workbook(io.BytesIO(libro.data)).worksheets[0]
+    assert hoja.max_row == 3
 
 
 def test_iter_all_walks_every_page(sdk: VetancoClient) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
@@ -12,7 +10,7 @@ from tests.conftest import Api
 from tests.factories import crear_caso
 from vetanco.app import create_app
 from vetanco.cli import app as cli
-from vetanco.config import Settings, get_settings
+from vetanco.config import Settings
 from vetanco.db import Database
 from vetanco.sim.receiver import Receiver
 from vetanco.webhooks.service import listar_endpoints
@@ -21,12 +19,9 @@ runner = CliRunner()
 
 
 @pytest.fixture
-def cli_env(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    monkeypatch.setenv("VETANCO_DATABASE_URL", database_url)
+def cli_env(cli_env: str, monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.setenv("VETANCO_WEBHOOK_ALLOW_PRIVATE", "false")
-    get_settings.cache_clear()
-    yield database_url
-    get_settings.cache_clear()
+    return cli_env
 
 
 def test_webhook_add_list_remove(cli_env: str) -> None:

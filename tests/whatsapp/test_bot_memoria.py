@@ -11,6 +11,8 @@ from tests.conftest import Api
 from tests.factories import crear_caso, crear_colaborador
 from tests.whatsapp.conftest import Chat, last_text
 from vetanco.db import Database, utcnow
+from vetanco.productos import service as productos_service
+from vetanco.productos.schemas import ProductoFila
 from vetanco.sim.kapso import KapsoSim
 from vetanco.whatsapp.models import Conversacion
 from vetanco.worker import BackgroundWorker
@@ -71,6 +73,23 @@ def test_known_products_are_suggested(chat: Chat, api: Api) -> None:
     resumen = last_text(chat.send("no tengo"))
     assert "Producto: Vetancilina 100ml" in resumen
     assert "Vetancilna" not in resumen
+
+
+def test_the_catalogue_replaces_names_seen_in_cases(chat: Chat, api: Api, db: Database) -> None:
+    crear_caso(
+        api,
+        producto={"nombre_producto": "Vetancilina vieja"},
+        cliente={"telefono": "11-4444-0000"},
+    )
+    with db.transaction() as session:
+        for codigo, nombre, activo in (("V1", "Vetancilina", True), ("V2", "Ivermectina", False)):
+            fila = ProductoFila(codigo=codigo, nombre=nombre, presentacion="100 ml", activo=activo)
+            productos_service.guardar(session, fila=fila)
+    for step in ("registrar", "reclamo", "1", "Ana Díaz", "omitir", "omitir", "1", "omitir"):
+        chat.send(step)
+    assert "¿Te referís a «Vetancilina 100 ml»?" in last_text(chat.send("vetancilna 100"))
+    chat.send("volver")
+    assert "Ivermectina" not in last_text(chat.send("ivermectna 100 ml"))
 
 
 def test_a_day_of_silence_resets_the_conversation(chat: Chat, db: Database) -> None:

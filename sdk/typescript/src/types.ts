@@ -30,6 +30,7 @@ export type FusionResponse = S["FusionResponse"];
 export type EsperaIn = S["EsperaIn"];
 export type SlaRead = S["SlaRead"];
 export type CasoFiltros = QueryDe<"listar_api_casos_get">;
+export type CasoExportFiltros = QueryDe<"exportar_casos_api_casos_export_get">;
 export type TipoCaso = S["TipoCaso"];
 export type Criticidad = S["Criticidad"];
 export type Estado = S["Estado"];

@@ -37,6 +37,20 @@ describe("casos", () => {
     assert.equal(pagination.total, 1);
   });
 
+  test("export returns the filtered cases as CSV or XLSX", async () => {
+    const lote = marca("L");
+    const creado = await admin.casos.create(nuevoReclamo(lote));
+    const csv = await admin.casos.export({ numero_lote: lote });
+    assert.match(csv.contentType ?? "", /^text\/csv/);
+    assert.match(csv.filename ?? "", /^casos-.*\.csv$/);
+    const filas = new TextDecoder().decode(csv.data).trim().split(/\r?\n/);
+    assert.equal(filas.length, 2);
+    assert.ok(filas[1]?.startsWith(`${creado.caso.numero_caso},`));
+    const xlsx = await admin.casos.export({ numero_lote: lote, formato: "xlsx" });
+    assert.match(xlsx.filename ?? "", /\.xlsx$/);
+    assert.equal(new TextDecoder().decode(xlsx.data.subarray(0, 2)), "PK");
+  });
+
   test("list applies the spec's filters and paginates", async () => {
     const lote = marca("L");
     const menor = await admin.casos.create(nuevoReclamo(lote));

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import tempfile
 from collections.abc import Iterator
 from typing import Any
 
-from openpyxl import Workbook
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, lazyload, selectinload
 
 from vetanco.casos.models import Caso
 from vetanco.casos.repository import ORDENES, CasoFilters
 from vetanco.db import Database
+from vetanco.planillas import escritura
+from vetanco.planillas.escritura import Formato
 from vetanco.sla.calendario import ARGENTINA
 
 LOTE = 500
@@ -32,7 +30,6 @@ COLUMNAS = [
     "evento_adverso",
     "que_sucedio",
 ]
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _fila(caso: Caso) -> list[Any]:
@@ -58,7 +55,7 @@ def filas(db: Database, *, filters: CasoFilters, orden: str = "-created_at") -> 
     """Its own read transaction: the response streams after the request's session has closed."""
     stmt = (
         filters.apply(select(Caso))
-        .options(selectinload(Caso.productos))
+        .options(selectinload(Caso.productos), joinedload(Caso.cliente), lazyload("*"))
         .order_by(*ORDENES[orden])
         .execution_options(yield_per=LOTE)
     )
@@ -67,36 +64,14 @@ def filas(db: Database, *, filters: CasoFilters, orden: str = "-created_at") -> 
             yield _fila(caso)
 
 
-def _segura(valor: Any) -> Any:
-    """Spreadsheet formula injection: a cell that starts like a formula is kept as text."""
-    if isinstance(valor, str) and valor.startswith(_FORMULA):
-        return "'" + valor
-    return valor
+def contar(db: Database, *, filters: CasoFilters) -> int:
+    with db.session(write=False) as session:
+        return int(session.scalar(filters.apply(select(func.count()).select_from(Caso))) or 0)
 
 
-def csv_stream(rows: Iterator[list[Any]]) -> Iterator[bytes]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    buffer.write("\ufeff")
-    writer.writerow(COLUMNAS)
-    for n, row in enumerate(rows, start=1):
-        writer.writerow([_segura(v) for v in row])
-        if n % LOTE == 0:
-            yield buffer.getvalue().encode()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue().encode()
-
-
-def xlsx_stream(rows: Iterator[list[Any]]) -> Iterator[bytes]:
-    """openpyxl's write-only mode keeps memory flat; the file is spooled to disk, then streamed."""
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("Casos")
-    sheet.append(COLUMNAS)
-    for row in rows:
-        sheet.append([_segura(v) for v in row])
-    with tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024) as fh:
-        book.save(fh)
-        fh.seek(0)
-        while chunk := fh.read(64 * 1024):
-            yield chunk
+def stream(
+    db: Database, *, filters: CasoFilters, orden: str = "-created_at", formato: Formato = "csv"
+) -> Iterator[bytes]:
+    return escritura.stream(
+        formato, COLUMNAS, filas(db, filters=filters, orden=orden), hoja="Casos"
+    )

@@ -5,11 +5,11 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Header, Path, Query, Request, status
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi import APIRouter, Depends, Header, Path, Query, Request, status
+from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
 
 from vetanco.auth.deps import ClassifierKey, CreatorKey, ReaderKey, StateKey
-from vetanco.casos import adjuntos, fusion, presenters, service
+from vetanco.casos import adjuntos, exportar, fusion, presenters, service
 from vetanco.casos.enums import Canal, Criticidad, Estado, TipoCaso
 from vetanco.casos.repository import CasoFilters, Orden
 from vetanco.casos.schemas import (
@@ -27,6 +27,7 @@ from vetanco.casos.schemas import (
     HistorialList,
 )
 from vetanco.db import SessionDep
+from vetanco.planillas.escritura import TIPOS, descarga
 from vetanco.politicas import PoliticasDep
 from vetanco.schemas import FechaFiltro, Limit, Page, Pagination, rango
 
@@ -39,10 +40,7 @@ NumeroCaso = Annotated[
 ]
 
 
-@router.get("", response_model=CasoList, summary="Listar casos con filtros")
-def listar(
-    session: SessionDep,
-    _key: ReaderKey,
+def _filtros(
     tipo_caso: TipoCaso | None = None,
     criticidad: Criticidad | None = None,
     estado: Estado | None = None,
@@ -60,14 +58,9 @@ def listar(
         str | None,
         Query(max_length=100, description="Texto libre: número, relato, cliente, producto o lote"),
     ] = None,
-    orden: Annotated[
-        Orden, Query(description="Orden del listado; '-' adelante es descendente")
-    ] = "-created_at",
-    page: Page = 1,
-    limit: Limit = 20,
-) -> CasoList:
+) -> CasoFilters:
     desde, hasta = rango(fecha_desde, fecha_hasta)
-    filters = CasoFilters(
+    return CasoFilters(
         tipo_caso=tipo_caso,
         criticidad=criticidad,
         estado=estado,
@@ -80,11 +73,48 @@ def listar(
         evento_adverso=evento_adverso,
         q=q,
     )
+
+
+Filtros = Annotated[CasoFilters, Depends(_filtros)]
+OrdenQuery = Annotated[Orden, Query(description="Orden del listado; '-' adelante es descendente")]
+
+
+@router.get("", response_model=CasoList, summary="Listar casos con filtros")
+def listar(
+    session: SessionDep,
+    _key: ReaderKey,
+    filters: Filtros,
+    orden: OrdenQuery = "-created_at",
+    page: Page = 1,
+    limit: Limit = 20,
+) -> CasoList:
     casos, total = service.listar(session, filters=filters, page=page, limit=limit, orden=orden)
     return CasoList(
         data=[presenters.list_item(c) for c in casos],
         pagination=Pagination.of(total=total, page=page, limit=limit),
     )
+
+
+@router.get(
+    "/export",
+    summary="Exportar los casos filtrados en CSV o XLSX",
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "description": "El archivo, generado a medida que se envía (cualquier tamaño)",
+            "content": {TIPOS["csv"]: {}, TIPOS["xlsx"]: {}},
+        }
+    },
+)
+def exportar_casos(
+    request: Request,
+    _key: ReaderKey,
+    filters: Filtros,
+    formato: Annotated[Literal["csv", "xlsx"], Query(description="Formato del archivo")] = "csv",
+    orden: OrdenQuery = "-created_at",
+) -> StreamingResponse:
+    cuerpo = exportar.stream(request.app.state.db, filters=filters, orden=orden, formato=formato)
+    return StreamingResponse(cuerpo, media_type=TIPOS[formato], headers=descarga("casos", formato))
 
 
 @router.get("/{numero_caso}", response_model=CasoDetalle, summary="Detalle completo de un caso")

@@ -63,3 +63,13 @@ class ClienteListItem(ClienteRead):
 class ClienteList(BaseModel):
     data: list[ClienteListItem]
     pagination: Pagination
+
+
+class ClienteFila(ClienteCreate):
+    """One row of `vetanco import clientes`: it must say who the client is, to update it later."""
+
+    @model_validator(mode="after")
+    def _identificable(self) -> ClienteFila:
+        if not (self.cuit or self.telefono):
+            raise ValueError("indicá cuit o telefono: sin ellos no se puede reconocer al cliente")
+        return self

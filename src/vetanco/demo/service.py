@@ -28,6 +28,9 @@ from vetanco.demo import datos
 from vetanco.estadisticas import acumulado
 from vetanco.investigaciones.models import Investigacion
 from vetanco.politicas import Politicas
+from vetanco.productos import service as productos_service
+from vetanco.productos.models import Producto
+from vetanco.productos.schemas import ProductoFila, clave_producto
 from vetanco.sla.models import RelojCaso
 from vetanco.text import fingerprint, fold
 
@@ -81,6 +84,14 @@ class Sembrador:
         )
         return stdnum_cuit.format(base + stdnum_cuit.calc_check_digit(base))
 
+    def _catalogo(self, session: Session) -> None:
+        """The products the demo cases name, so the bot and the catalogue export agree with them."""
+        existentes = set(session.scalars(select(Producto.clave)))
+        for i, (nombre, presentacion) in enumerate(datos.PRODUCTOS, start=1):
+            if clave_producto(nombre, presentacion) not in existentes:
+                fila = ProductoFila(codigo=f"VET-{i:04d}", nombre=nombre, presentacion=presentacion)
+                productos_service.guardar(session, fila=fila)
+
     def personas(self, session: Session) -> None:
         """Clients (one per ~10 cases) and a few staff; CUITs are valid and unique."""
         n = max(10, min(50_000, self.total // 10))
@@ -113,6 +124,7 @@ class Sembrador:
                 }
             )
         session.execute(insert(Cliente), filas)
+        self._catalogo(session)
         self.clientes = [f["id"] for f in filas]
         staff: list[dict[str, Any]] = [
             {

@@ -13,11 +13,11 @@ from rapidfuzz import fuzz, process
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from vetanco.casos.models import ProductoAfectado
 from vetanco.clientes.models import Cliente
 from vetanco.clientes.schemas import normalizar_cuit
 from vetanco.colaboradores.models import Colaborador
 from vetanco.db import utcnow
+from vetanco.productos.service import nombres_para_bot
 from vetanco.text import fold
 from vetanco.whatsapp import evento_adverso
 from vetanco.whatsapp.pasos import Invalido, Paso, Respuesta, q
@@ -134,13 +134,9 @@ def cliente_conocido(session: Session, telefono: str) -> dict[str, Any] | None:
     return {f: getattr(cliente, f) for f in fields}
 
 
-def productos_conocidos(session: Session) -> list[str]:
-    return list(session.scalars(select(ProductoAfectado.nombre_producto).distinct().limit(1000)))
-
-
 def _producto(resp: Respuesta, r: dict[str, Any]) -> str:
     value = _texto(2, "Decime el nombre del producto (ej. Vetancilina 100ml).")(resp, r)
-    known = productos_conocidos(resp.session)
+    known = nombres_para_bot(resp.session)
     match = process.extractOne(value, known, scorer=fuzz.WRatio, processor=fold) if known else None
     r.pop("_sugerencia", None)
     if match and match[1] >= 92:

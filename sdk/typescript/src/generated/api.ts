@@ -22,6 +22,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/casos/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Exportar los casos filtrados en CSV o XLSX */
+        get: operations["exportar_casos_api_casos_export_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/casos/{numero_caso}": {
         parameters: {
             query?: never;
@@ -3128,6 +3145,12 @@ export interface operations {
     listar_api_casos_get: {
         parameters: {
             query?: {
+                /** @description Orden del listado; '-' adelante es descendente */
+                orden?: "-created_at" | "created_at" | "-updated_at" | "criticidad" | "estado" | "numero_caso" | "-numero_caso";
+                /** @description Número de página (desde 1). */
+                page?: number;
+                /** @description Elementos por página (máximo 100). */
+                limit?: number;
                 tipo_caso?: components["schemas"]["TipoCaso"] | null;
                 criticidad?: components["schemas"]["Criticidad"] | null;
                 estado?: components["schemas"]["Estado"] | null;
@@ -3141,12 +3164,6 @@ export interface operations {
                 evento_adverso?: boolean | null;
                 /** @description Texto libre: número, relato, cliente, producto o lote */
                 q?: string | null;
-                /** @description Orden del listado; '-' adelante es descendente */
-                orden?: "-created_at" | "created_at" | "-updated_at" | "criticidad" | "estado" | "numero_caso" | "-numero_caso";
-                /** @description Número de página (desde 1). */
-                page?: number;
-                /** @description Elementos por página (máximo 100). */
-                limit?: number;
             };
             header?: never;
             path?: never;
@@ -3259,6 +3276,81 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Límite de pedidos excedido; ver Retry-After y X-RateLimit-*. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exportar_casos_api_casos_export_get: {
+        parameters: {
+            query?: {
+                /** @description Formato del archivo */
+                formato?: "csv" | "xlsx";
+                /** @description Orden del listado; '-' adelante es descendente */
+                orden?: "-created_at" | "created_at" | "-updated_at" | "criticidad" | "estado" | "numero_caso" | "-numero_caso";
+                tipo_caso?: components["schemas"]["TipoCaso"] | null;
+                criticidad?: components["schemas"]["Criticidad"] | null;
+                estado?: components["schemas"]["Estado"] | null;
+                canal?: components["schemas"]["Canal"] | null;
+                fecha_desde?: string | null;
+                fecha_hasta?: string | null;
+                cliente_id?: string | null;
+                numero_lote?: string | null;
+                /** @description Casos con un reloj SLA vencido, o en riesgo de vencer */
+                sla?: ("vencido" | "en_riesgo") | null;
+                evento_adverso?: boolean | null;
+                /** @description Texto libre: número, relato, cliente, producto o lote */
+                q?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description El archivo, generado a medida que se envía (cualquier tamaño) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv; charset=utf-8": unknown;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description Datos inválidos: `details` nombra cada campo. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Falta la API key o no es válida. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description El rol de la API key no permite esta operación. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
             /** @description Límite de pedidos excedido; ver Retry-After y X-RateLimit-*. */
             429: {

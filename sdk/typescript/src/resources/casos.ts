@@ -9,6 +9,7 @@ import type {
   CasoCreate,
   CasoDetalle,
   CasoEstadoUpdate,
+  CasoExportFiltros,
   CasoFiltros,
   CasoList,
   CasoListItem,
@@ -47,6 +48,11 @@ export class Casos extends Recurso {
   ): AsyncGenerator<CasoListItem, void, undefined> {
     const limit = filtros.limit ?? 100;
     return paginar((page) => this.list({ ...filtros, limit, page }, opciones));
+  }
+
+  /** The filtered cases as one CSV or XLSX file (`formato`), with the same filters as `list`. */
+  export(filtros: CasoExportFiltros = {}, opciones?: RequestOptions): Promise<Descarga> {
+    return this.http.bytes({ method: "GET", path: "/api/casos/export", query: filtros, opciones });
   }
 
   get(numeroCaso: string, opciones?: RequestOptions): Promise<CasoDetalle> {

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Unpack
+from typing import Literal, Unpack
 
 from vetanco.sdk._call import Call, Descarga, download, get, model, optional, segment, send
 from vetanco.sdk.models.admin import MensajeCasoList, TareaList, TareaRead
@@ -46,6 +46,13 @@ class Casos(Resource[R]):
     def iter_all(self, *, limit: int = 100, **filtros: Unpack[CasoFiltros]) -> Call[CasoList]:
         """Every matching case; oldest first by default, so new cases cannot shift the pages."""
         return get("/api/casos", CasoList, {"orden": "created_at", **filtros, "limit": limit})
+
+    @endpoint
+    def export(
+        self, *, formato: Literal["csv", "xlsx"] = "csv", **filtros: Unpack[CasoFiltros]
+    ) -> Call[Descarga]:
+        """The filtered cases as one CSV or XLSX file (same filters as `list`)."""
+        return Call("GET", "/api/casos/export", download, params={**filtros, "formato": formato})
 
     @endpoint
     def get(self, numero_caso: str) -> Call[CasoDetalle]:

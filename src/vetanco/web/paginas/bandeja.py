@@ -12,10 +12,10 @@ from pydantic import Field
 from vetanco.casos import exportar, presenters, service
 from vetanco.casos.enums import Canal, Criticidad, Estado, TipoCaso
 from vetanco.casos.repository import CasoFilters, Orden
-from vetanco.db import Database, SessionDep, utcnow
+from vetanco.db import Database, SessionDep
+from vetanco.planillas.escritura import TIPOS, descarga
 from vetanco.schemas import FechaFiltro, Pagination, rango
 from vetanco.web.deps import Lector, render
-from vetanco.web.etiquetas import fecha
 from vetanco.web.formularios import FiltrosGet, query_con
 
 router = APIRouter()
@@ -111,13 +111,7 @@ def exportar_casos(
     formato: Literal["csv", "xlsx"] = "csv",
 ) -> Response:
     db: Database = request.app.state.db
-    filas = exportar.filas(db, filters=_caso_filters(filtros), orden=filtros.orden)
-    nombre = f"casos-{fecha(utcnow(), '%Y%m%d-%H%M')}.{formato}"
-    if formato == "xlsx":
-        cuerpo = exportar.xlsx_stream(filas)
-        media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    else:
-        cuerpo = exportar.csv_stream(filas)
-        media = "text/csv; charset=utf-8"
-    headers = {"Content-Disposition": f'attachment; filename="{nombre}"'}
-    return StreamingResponse(cuerpo, media_type=media, headers=headers)
+    cuerpo = exportar.stream(
+        db, filters=_caso_filters(filtros), orden=filtros.orden, formato=formato
+    )
+    return StreamingResponse(cuerpo, media_type=TIPOS[formato], headers=descarga("casos", formato))

@@ -1,0 +1,1 @@
+"""The product catalogue: what Vetanco sells, the names the WhatsApp bot matches against."""
