@@ -23,6 +23,7 @@ from vetanco.estadisticas.routes import router as estadisticas_router
 from vetanco.farmacovigilancia.routes import router as farmacovigilancia_router
 from vetanco.investigaciones.routes import router as investigaciones_router
 from vetanco.middleware import BodySizeLimit, ResponseHeadersFromState
+from vetanco.observability import configure_logging
 from vetanco.politicas import Politicas
 from vetanco.ratelimit import RateLimiter
 from vetanco.reten.routes import casos_router as reten_casos_router
@@ -124,3 +125,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return JSONResponse({"status": "ok", "database": "ok"})
 
     return app
+
+
+def create_app_from_env() -> FastAPI:
+    """The factory each `vetanco serve --workers N` process imports: settings and logs from the environment."""
+    settings = get_settings()
+    configure_logging(level=settings.log_level, json=settings.log_format == "json")
+    return create_app(settings)

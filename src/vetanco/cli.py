@@ -84,15 +84,33 @@ def serve(
     host: Annotated[str | None, typer.Option(help="Interfaz (por defecto VETANCO_HOST)")] = None,
     port: Annotated[int | None, typer.Option(help="Puerto (por defecto 3000)")] = None,
     migrate: Annotated[bool, typer.Option(help="Aplicar migraciones al iniciar")] = True,
+    workers: Annotated[
+        int, typer.Option(min=1, max=64, help="Procesos de la API que comparten el puerto")
+    ] = 1,
+    background: Annotated[
+        bool | None,
+        typer.Option(
+            "--background/--no-background",
+            help="Trabajo en segundo plano dentro de cada proceso de la API "
+            "(por defecto sí; VETANCO_WORKER_ENABLED=false lo apaga)",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
-    """Inicia la API y el trabajo en segundo plano en este proceso."""
-    import uvicorn
-
-    from vetanco.app import create_app
+    """Inicia la API (N procesos con --workers) y, salvo --no-background, el trabajo en segundo plano."""
+    from vetanco.escalado import ScaleError, check_api_workers, serve_api_workers
     from vetanco.observability import configure_logging
 
     settings = get_settings()
     configure_logging(level=settings.log_level, json=settings.log_format == "json")
+    try:
+        warnings = check_api_workers(settings, workers)
+    except ScaleError as exc:
+        err.print(f"[red]Error:[/red] {exc}", soft_wrap=True)
+        raise typer.Exit(2) from None
+    for warning in warnings:
+        err.print(f"[yellow]Aviso:[/yellow] {warning}", soft_wrap=True)
+    in_process = settings.worker_enabled if background is None else background
     if migrate:
         migrations.upgrade(settings.database_url)
     database = _database()
@@ -119,7 +137,15 @@ def serve(
     console.print(
         f"Vetanco Reclamos en http://{shown}:{port} (panel) y http://{shown}:{port}/docs (API)"
     )
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+    if workers > 1:
+        serve_api_workers(settings, host=host, port=port, workers=workers, background=in_process)
+        return
+    import uvicorn
+
+    from vetanco.app import create_app
+
+    application = create_app(settings.model_copy(update={"worker_enabled": in_process}))
+    uvicorn.run(application, host=host, port=port, log_level="warning")
 
 
 @apikey_app.command("create")
@@ -213,33 +239,30 @@ def audit_verify() -> None:
 
 
 @app.command()
-def worker() -> None:
-    """Corre sólo el trabajo en segundo plano: webhooks y WhatsApp (varios a la vez en PostgreSQL)."""
-    import signal
-    import threading
-
+def worker(
+    concurrency: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=64,
+            help="Procesos de trabajo que se reparten la cola (cada uno con "
+            "VETANCO_WORKER_CONCURRENCY envíos de webhooks en paralelo)",
+        ),
+    ] = 1,
+) -> None:
+    """Corre sólo el trabajo en segundo plano (webhooks, WhatsApp, Reten, SLA); varios comparten la base."""
+    from vetanco.escalado import WorkerPool, run_worker_loop
     from vetanco.observability import configure_logging
-    from vetanco.wake import wake_dispatcher
-    from vetanco.worker import BackgroundWorker
 
     settings = get_settings()
     configure_logging(level=settings.log_level, json=settings.log_format == "json")
-    stop = threading.Event()
-
-    def _stop(*_: object) -> None:
-        stop.set()
-        wake_dispatcher()
-
-    signal.signal(signal.SIGTERM, _stop)
-    signal.signal(signal.SIGINT, _stop)
-    database = _database()
-    background = BackgroundWorker(database, settings)
-    console.print("Worker en marcha: webhooks y WhatsApp (Ctrl+C para salir).")
-    try:
-        background.run_forever(stop)
-    finally:
-        background.close()
-        database.dispose()
+    console.print(
+        f"Worker en marcha: {concurrency} proceso(s) de trabajo en segundo plano (Ctrl+C para salir)."
+    )
+    if concurrency == 1:
+        run_worker_loop()
+        return
+    WorkerPool(concurrency, grace=settings.webhook_timeout + 5).run()
 
 
 @webhook_app.command("add")

@@ -10,7 +10,7 @@ from typing import Any, Literal
 from rapidfuzz import fuzz
 from sqlalchemy import case, func, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, lazyload, selectinload
 
 from vetanco.casos import busqueda
 from vetanco.casos.enums import ESTADOS_ABIERTOS
@@ -156,11 +156,21 @@ ORDENES: dict[str, tuple[Any, ...]] = {
 }
 
 
+def _listado() -> tuple[Any, ...]:
+    """What a list row shows (first product, client, SLA clocks); the detail's other relations wait."""
+    return (
+        selectinload(Caso.productos),
+        selectinload(Caso.relojes),
+        joinedload(Caso.cliente),
+        lazyload("*"),
+    )
+
+
 def list_casos(
     session: Session, *, filters: CasoFilters, offset: int, limit: int, orden: str = "-created_at"
 ) -> tuple[list[Caso], int]:
     total = session.scalar(filters.apply(select(func.count(Caso.id)))) or 0
-    stmt = filters.apply(select(Caso)).order_by(*ORDENES[orden])
+    stmt = filters.apply(select(Caso)).order_by(*ORDENES[orden]).options(*_listado())
     rows = list(session.scalars(stmt.offset(offset).limit(limit)).unique())
     return rows, total
 

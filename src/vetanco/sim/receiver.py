@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -13,6 +13,8 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from vetanco.sim.server import LoopbackSim, ThreadedServer
+
+CLIENT_GONE = 499  # "client closed request", as nginx logs it
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +43,7 @@ class Receiver(LoopbackSim):
         self.behaviour = behaviour or Behaviour()
         self.received: list[Received] = []
         self._lock = threading.Lock()
+        self._held: set[int] = set()
         self._port = port
         self._http: ThreadedServer | None = None
         self.app = Starlette(routes=[Route("/{path:path}", self._handle, methods=["POST"])])
@@ -51,13 +54,31 @@ class Receiver(LoopbackSim):
             status = (
                 self.behaviour.script.pop(0) if self.behaviour.script else self.behaviour.default
             )
+            index = len(self.received)
             self.received.append(
                 Received(time.time(), request.url.path, dict(request.headers), body, status)
             )
-        if self.behaviour.delay:
-            await asyncio.sleep(self.behaviour.delay)
+            self._held.add(index)
+        try:
+            if self.behaviour.delay:
+                await asyncio.sleep(self.behaviour.delay)
+                if await request.is_disconnected():
+                    self._abandon(index)
+        finally:
+            with self._lock:
+                self._held.discard(index)
         headers = {"Retry-After": self.behaviour.retry_after} if self.behaviour.retry_after else {}
         return JSONResponse({"ok": 200 <= status < 300}, status_code=status, headers=headers)
+
+    def _abandon(self, index: int) -> None:
+        """The sender hung up before the answer (it died or timed out): to it, nothing was delivered."""
+        with self._lock:
+            self.received[index] = replace(self.received[index], status=CLIENT_GONE)
+
+    def in_flight(self) -> list[Received]:
+        """Requests received and not yet answered (held by `delay`)."""
+        with self._lock:
+            return [self.received[i] for i in sorted(self._held)]
 
     def snapshot(self) -> list[Received]:
         with self._lock:

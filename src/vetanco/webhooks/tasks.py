@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -112,19 +112,25 @@ class Dispatcher:
             ]
         if not jobs:
             return 0
-        outcomes = list(self.pool.map(self._send, jobs))
+        pendientes = {self.pool.submit(self._send, job): job for job in jobs}
+        while pendientes:
+            listos, _ = wait(pendientes, return_when=FIRST_COMPLETED)
+            self._record_all([(pendientes.pop(f), f.result()) for f in listos])
+        return len(jobs)
+
+    def _record_all(self, results: list[tuple[Job, Outcome]]) -> None:
+        """Each answer is stored as it arrives, so a crash re-sends only what was in flight."""
         with self.db.transaction() as session:
-            deliveries = repository.lock_deliveries(session, [j.delivery_id for j in jobs])
+            deliveries = repository.lock_deliveries(session, [j.delivery_id for j, _ in results])
             endpoints = repository.endpoints_by_id(
                 session, {d.endpoint_id for d in deliveries.values()}
             )
-            for job, outcome in zip(jobs, outcomes, strict=True):
+            for job, outcome in results:
                 delivery = deliveries.get(job.delivery_id)
                 if delivery is not None and delivery.estado == "pendiente":
                     self._record(
                         session, delivery, endpoints.get(delivery.endpoint_id), job, outcome
                     )
-        return len(jobs)
 
     def run_forever(self, stop: threading.Event) -> None:
         while not stop.is_set():
