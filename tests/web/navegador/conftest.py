@@ -46,7 +46,7 @@ def page(browser: Browser, live_server: str) -> Iterator[Page]:
     context = browser.new_context(
         base_url=live_server, locale="es-AR", viewport={"width": 1280, "height": 900}
     )
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(30_000)  # a loaded 2-core CI box can take >10 s to first paint
     pagina = context.new_page()
     yield pagina
     context.close()
