@@ -6,16 +6,15 @@ import time
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from vetanco.config import get_settings
 from vetanco.db import Database
 from vetanco.demo.service import Sembrador
 from vetanco.politicas import Politicas
+from vetanco.terminal import err
 
 app = typer.Typer(help="Datos de demostración", no_args_is_help=True)
-err = Console(stderr=True)
 
 
 @app.command("seed")

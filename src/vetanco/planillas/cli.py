@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 from rich.text import Text
@@ -27,6 +26,7 @@ from vetanco.planillas.importacion import Corrida, Importador, Resultado
 from vetanco.planillas.lectura import PlanillaInvalida, leer
 from vetanco.productos import planilla as productos_planilla
 from vetanco.schemas import rango
+from vetanco.terminal import err
 
 export_app = typer.Typer(
     help="Exportar casos, clientes o productos a CSV o XLSX", no_args_is_help=True
@@ -34,7 +34,6 @@ export_app = typer.Typer(
 import_app = typer.Typer(
     help="Importar clientes o productos desde CSV o XLSX", no_args_is_help=True
 )
-err = Console(stderr=True)
 
 Salida = Annotated[
     Path | None,

@@ -6,22 +6,14 @@ from typing import Annotated
 
 import typer
 from pydantic import ValidationError
-from rich.console import Console
 
 from vetanco.auth.roles import Role
-from vetanco.config import get_settings
-from vetanco.db import Database
 from vetanco.errors import VetancoError
+from vetanco.terminal import console, err, open_database
 from vetanco.usuarios import service
 from vetanco.usuarios.schemas import PASSWORD_MIN, UsuarioCreate
 
 app = typer.Typer(help="Usuarios del panel web", no_args_is_help=True)
-console = Console()
-err = Console(stderr=True)
-
-
-def _database() -> Database:
-    return Database(get_settings().database_url)
 
 
 def _fail(mensaje: str) -> None:
@@ -57,7 +49,7 @@ def crear(
         _fail("; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()))
         return
     try:
-        with _database().transaction() as session:
+        with open_database().transaction() as session:
             service.crear(session, data=data)
     except VetancoError as exc:
         _fail(exc.message)
@@ -67,7 +59,7 @@ def crear(
 @app.command("listar")
 def listar() -> None:
     """Lista las cuentas (nunca las contraseñas)."""
-    with _database().transaction(write=False) as session:
+    with open_database().transaction(write=False) as session:
         for u in service.listar(session):
             estado = "activo" if u.activo else "inactivo"
             print(f"{u.email}\t{u.nombre}\t{u.rol}\t{estado}")
@@ -83,7 +75,7 @@ def cambiar_password(
     if len(nueva) < PASSWORD_MIN:
         _fail(f"la contraseña necesita al menos {PASSWORD_MIN} caracteres")
     try:
-        with _database().transaction() as session:
+        with open_database().transaction() as session:
             service.cambiar_password(session, email=email, password=nueva)
     except VetancoError as exc:
         _fail(exc.message)
@@ -94,7 +86,7 @@ def cambiar_password(
 def desactivar(email: Annotated[str, typer.Option()]) -> None:
     """Quita el acceso al panel y cierra sus sesiones (el historial conserva su nombre)."""
     try:
-        with _database().transaction() as session:
+        with open_database().transaction() as session:
             service.desactivar(session, email=email)
     except VetancoError as exc:
         _fail(exc.message)
