@@ -24,6 +24,9 @@ format: install
 	$(UV) run --frozen ruff check --fix src tests bench docs/hooks
 	$(UV) run --frozen ruff format src tests bench docs/hooks
 
+bench: install
+	VETANCO_PG_DURABLE=1 UV="$(UV)" ./scripts/with-test-services bash bench/todos.sh
+
 docs: install
 	NO_MKDOCS_2_WARNING=1 $(UV) run --frozen mkdocs build --strict
 

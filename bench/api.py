@@ -14,6 +14,7 @@ Seeding a million cases takes ~12 min the first time; the database is reused aft
 
 from __future__ import annotations
 
+import os
 import re
 import statistics
 import time
@@ -28,7 +29,8 @@ from fastapi.testclient import TestClient
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
-from sqlalchemy import event, func, select
+from sqlalchemy import create_engine, event, func, select, text
+from sqlalchemy.engine import make_url
 
 from vetanco import migrations
 from vetanco.app import create_app
@@ -74,6 +76,19 @@ def sembrar(db: Database, settings: Settings, casos: int) -> None:
         with db.transaction() as session:
             if not acumulado.refrescar(session):
                 break
+
+
+def base_postgres(admin_url: str, nombre: str) -> str:
+    """A named database on the server, created once and kept, so the seeding is paid once."""
+    if not admin_url:
+        raise typer.BadParameter("--postgres necesita VETANCO_TEST_POSTGRES_URL o --postgres-admin")
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        existe = conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": nombre})
+        if not existe:
+            conn.execute(text(f'CREATE DATABASE "{nombre}"'))
+    admin.dispose()
+    return make_url(admin_url).set(database=nombre).render_as_string(hide_password=False)
 
 
 @contextmanager
@@ -137,9 +152,15 @@ def main(
     casos: int = typer.Option(1_000_000, help="Casos en la base"),
     runs: int = typer.Option(30, help="Pedidos por endpoint"),
     database_url: str = typer.Option("", help="Base a usar (por defecto SQLite en bench/.datos)"),
+    postgres: bool = typer.Option(False, help="PostgreSQL: base vetanco_bench_api_N, reutilizada"),
+    postgres_admin: str = typer.Option(
+        os.environ.get("VETANCO_TEST_POSTGRES_URL", ""), help="Servidor PostgreSQL (admin)"
+    ),
 ) -> None:
     DATOS.mkdir(exist_ok=True)
     url = database_url or f"sqlite:///{DATOS / f'api-{casos}.db'}"
+    if postgres and not database_url:
+        url = base_postgres(postgres_admin, f"vetanco_bench_api_{casos}")
     settings = Settings(
         database_url=url,
         worker_enabled=False,

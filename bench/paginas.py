@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import re
 import statistics
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import typer
+from comun import carpeta_temporal, console, percentil
 from fastapi.testclient import TestClient
-from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 from sqlalchemy import func, select
@@ -39,15 +38,9 @@ from vetanco.usuarios import repository as usuarios_repo
 from vetanco.usuarios import service as usuarios
 from vetanco.usuarios.schemas import UsuarioCreate
 
-console = Console()
 PASSWORD = "clave-de-bench-1234"  # noqa: S105
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 _DUR = re.compile(r"app;dur=([\d.]+)")
-
-
-def _percentile(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
 
 
 def _seed(db: Database, settings: Settings, casos: int) -> None:
@@ -133,13 +126,13 @@ def main(
     database_url: str = typer.Option("", help="Base a usar (por defecto un SQLite temporal)"),
     keep: Path = typer.Option(None, help="Archivo SQLite a reutilizar entre corridas"),
 ) -> None:
-    tmp = tempfile.mkdtemp(prefix="vetanco-bench-")
-    url = database_url or f"sqlite:///{keep or Path(tmp) / 'paginas.db'}"
+    tmp = carpeta_temporal()
+    url = database_url or f"sqlite:///{keep or tmp / 'paginas.db'}"
     settings = Settings(
         database_url=url,
         worker_enabled=False,
         secret_key="bench-" + "x" * 40,
-        storage_dir=Path(tmp) / "storage",
+        storage_dir=tmp / "storage",
         log_level="WARNING",
     )
     configure_logging(level="WARNING")
@@ -161,7 +154,7 @@ def main(
         baseline = 0.0
         for name, path in _pages(db):
             values = _measure(get, path, runs)
-            p50, p95 = statistics.median(values), _percentile(values, 95)
+            p50, p95 = statistics.median(values), percentil(values, 95)
             baseline = baseline or p50
             ok = "sí" if p95 < 100 else "[red]no[/red]"
             table.add_row(name, f"{p50:.1f}", f"{p95:.1f}", f"{p50 / baseline:.1f}", ok)

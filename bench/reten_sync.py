@@ -11,14 +11,12 @@ Everything runs against the Reten stand-in on loopback, measured in the same run
 from __future__ import annotations
 
 import statistics
-import tempfile
 import threading
 import time
-from pathlib import Path
 
 import typer
+from comun import console, percentil, sqlite_temporal
 from pydantic import SecretStr
-from rich.console import Console
 
 from vetanco import migrations
 from vetanco.app import create_app
@@ -32,13 +30,7 @@ from vetanco.reten.tasks import RetenInbox
 from vetanco.sim.reten import RetenSim, parse_iso
 from vetanco.sim.server import ThreadedServer
 
-console = Console()
 SECRET = "bench-secreto"  # noqa: S105
-
-
-def _pct(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
 
 
 def _settings(url: str, sim: RetenSim) -> Settings:
@@ -90,7 +82,7 @@ def main(
         2.0, help="Intervalo de polling cuando no hay webhooks (s)"
     ),
 ) -> None:
-    url = f"sqlite:///{Path(tempfile.mkdtemp()) / 'bench.db'}"
+    url = sqlite_temporal()
     migrations.upgrade(url)
     sim = RetenSim(tasks=tasks, seed=1, rate_limit=rate_limit).start()
     settings = _settings(url, sim)
@@ -150,11 +142,11 @@ def main(
     )
     console.print(f"  ratio vs cota:            {achieved / bound:.2f}")
     console.print(
-        f"  frescura con webhooks:    p50 {statistics.median(with_webhooks):.0f} ms, p95 {_pct(with_webhooks, 95):.0f} ms"
+        f"  frescura con webhooks:    p50 {statistics.median(with_webhooks):.0f} ms, p95 {percentil(with_webhooks, 95):.0f} ms"
     )
     console.print(
         f"  frescura sólo polling ({poll_interval:.0f} s, {len(without)} cambios): "
-        f"p50 {statistics.median(without):.0f} ms, p95 {_pct(without, 95):.0f} ms"
+        f"p50 {statistics.median(without):.0f} ms, p95 {percentil(without, 95):.0f} ms"
     )
     client.close()
     inbox.close()

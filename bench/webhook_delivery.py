@@ -11,15 +11,13 @@ from __future__ import annotations
 
 import json
 import statistics
-import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import httpx
 import typer
-from rich.console import Console
+from comun import console, percentil, sqlite_temporal
 from rich.progress import Progress
 
 from vetanco import migrations
@@ -32,13 +30,6 @@ from vetanco.webhooks import service
 from vetanco.webhooks.events import Evento
 from vetanco.webhooks.schemas import WebhookCreate
 from vetanco.webhooks.tasks import Dispatcher
-
-console = Console()
-
-
-def _percentile(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
 
 
 def _reset(db: Database) -> None:
@@ -123,7 +114,7 @@ def main(
     concurrency: int = typer.Option(8, help="Entregas simultáneas (igual en la línea de base)"),
     rate: float = typer.Option(100.0, help="Eventos por segundo durante la medición de lag"),
 ) -> None:
-    url = database_url or f"sqlite:///{Path(tempfile.mkdtemp()) / 'bench.db'}"
+    url = database_url or sqlite_temporal()
     migrations.upgrade(url)
     settings = Settings(
         _env_file=None,  # type: ignore[call-arg]
@@ -166,7 +157,7 @@ def main(
     console.print(f"  ratio vs línea de base:      {drain_rate / baseline_rate:8.2f}")
     console.print(f"  lag commit→recepción a {rate:.0f} eventos/s:")
     console.print(f"    p50:                       {statistics.median(lags):8.1f} ms")
-    console.print(f"    p99:                       {_percentile(lags, 99):8.1f} ms")
+    console.print(f"    p99:                       {percentil(lags, 99):8.1f} ms")
     console.print(f"  ({utcnow():%Y-%m-%d %H:%M} UTC)")
     db.dispose()
 

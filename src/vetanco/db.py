@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+import weakref
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -64,15 +66,15 @@ def new_id() -> uuid.UUID:
     return uuid.uuid4()
 
 
-def _sqlite_engine(url: URL, echo: bool) -> Engine:
+def _sqlite_engine(url: URL, echo: bool, *, pool_size: int = 10, max_overflow: int = 20) -> Engine:
     if url.database and url.database != ":memory:":
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(
         url,
         echo=echo,
         connect_args={"check_same_thread": False, "timeout": 30},
-        pool_size=10,
-        max_overflow=20,
+        pool_size=pool_size,
+        max_overflow=max_overflow,
         pool_use_lifo=True,
     )
 
@@ -109,6 +111,15 @@ def make_engine(database_url: str, *, echo: bool = False) -> Engine:
     )
 
 
+def _sqlite_writer(database_url: str, engine: Engine) -> Engine:
+    """One writer connection: the pool hands it over at once, SQLite's busy handler sleeps 1–100 ms."""
+    url = make_url(database_url)
+    if not url.database or url.database == ":memory:" or url.query.get("mode") == "memory":
+        return engine.execution_options(sqlite_immediate=True)
+    writer = _sqlite_engine(url, bool(engine.echo), pool_size=1, max_overflow=0)
+    return writer.execution_options(sqlite_immediate=True)
+
+
 class Database:
     """Owns the engine and hands out sessions for reading or for writing."""
 
@@ -118,11 +129,12 @@ class Database:
         self.url = database_url
         self.engine = make_engine(database_url)
         self.is_sqlite = self.engine.dialect.name == "sqlite"
-        writer = (
-            self.engine.execution_options(sqlite_immediate=True) if self.is_sqlite else self.engine
-        )
+        self._writer = _sqlite_writer(database_url, self.engine) if self.is_sqlite else self.engine
         self._read = sessionmaker(self.engine, expire_on_commit=False)
-        self._write = sessionmaker(writer, expire_on_commit=False)
+        self._write = sessionmaker(self._writer, expire_on_commit=False)
+        self._turnos: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+            weakref.WeakKeyDictionary()
+        )
 
     def session(self, *, write: bool = True) -> Session:
         return (self._write if write else self._read)()
@@ -138,8 +150,23 @@ class Database:
                 session.rollback()
                 raise
 
+    @asynccontextmanager
+    async def turno_de_escritura(self) -> AsyncIterator[None]:
+        """SQLite writers wait on the loop, not in pool threads: the lock holder needs one to commit."""
+        if not self.is_sqlite:
+            yield
+            return
+        loop = asyncio.get_running_loop()
+        turno = self._turnos.get(loop)
+        if turno is None:
+            turno = self._turnos[loop] = asyncio.Lock()
+        async with turno:
+            yield
+
     def dispose(self) -> None:
         self.engine.dispose()
+        if self._writer.engine is not self.engine:
+            self._writer.engine.dispose()
 
 
 def after_commit(session: Session, callback: Callable[[], None]) -> None:
@@ -158,7 +185,18 @@ def _drop_after_commit(session: Session) -> None:
     session.info.pop("after_commit", None)
 
 
-def get_session(request: Request) -> Iterator[Session]:
+async def _turno(request: Request) -> AsyncIterator[None]:
+    if request.method in READ_METHODS:
+        yield
+        return
+    db: Database = request.app.state.db
+    async with db.turno_de_escritura():
+        yield
+
+
+def get_session(
+    request: Request, _en_turno: Annotated[None, Depends(_turno, scope="function")]
+) -> Iterator[Session]:
     """One transaction per request, committed before the response leaves."""
     db: Database = request.app.state.db
     with db.transaction(write=request.method not in READ_METHODS) as session:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import httpx
 import pytest
 from sqlalchemy import select
 
@@ -83,11 +86,16 @@ def test_interrupted_walk_resumes_from_its_checkpoint_and_only_then_marks_vanish
         changed = sorted(sim.snapshot())[-1]
         sim.update_task(changed, status="completed")
 
-        def break_at_page_3(page: int, _pages: int) -> None:
-            if page == 2:
-                sim.fail_next(500, times=2)
+        request = client.request
 
-        first = sincronizar(db, client, full=True, progress=break_at_page_3)
+        def break_at_page_3(method: str, path: str, **kwargs: Any) -> httpx.Response:
+            if kwargs.get("params", {}).get("page") == 3:  # whenever it is fetched (read-ahead)
+                sim.fail_next(500, times=2)
+            return request(method, path, **kwargs)
+
+        client.request = break_at_page_3  # type: ignore[method-assign]
+        first = sincronizar(db, client, full=True)
+        client.request = request  # type: ignore[method-assign]
         assert not first.completed_walk
         assert first.errors == 1
         with db.transaction(write=False) as session:

@@ -16,6 +16,7 @@ from vetanco.casos import busqueda
 from vetanco.casos.enums import ESTADOS_ABIERTOS
 from vetanco.casos.models import Caso, IdempotencyRecord, ProductoAfectado, SecuenciaCaso
 from vetanco.db import AnySelect, utcnow
+from vetanco.estadisticas import acumulado
 from vetanco.sla.repository import filtro_sla
 from vetanco.text import fold
 
@@ -166,10 +167,36 @@ def _listado() -> tuple[Any, ...]:
     )
 
 
+def _contar(session: Session, filters: CasoFilters) -> int:
+    """Filters the daily totals know (tipo, criticidad, estado, dates) are counted from them:
+    an exact total without scanning a million rows."""
+    iguales = {
+        "tipo_caso": filters.tipo_caso,
+        "criticidad": filters.criticidad,
+        "estado": filters.estado,
+    }
+    otros = (
+        filters.canal,
+        filters.cliente_id,
+        filters.numero_lote,
+        filters.sla,
+        filters.evento_adverso,
+        (filters.q or "").strip(),
+    )
+    if any(o not in (None, "") for o in otros):
+        return session.scalar(filters.apply(select(func.count(Caso.id)))) or 0
+    return acumulado.contar_casos(
+        session,
+        desde=filters.desde,
+        hasta=filters.hasta,
+        iguales={k: str(v) for k, v in iguales.items() if v is not None},
+    )
+
+
 def list_casos(
     session: Session, *, filters: CasoFilters, offset: int, limit: int, orden: str = "-created_at"
 ) -> tuple[list[Caso], int]:
-    total = session.scalar(filters.apply(select(func.count(Caso.id)))) or 0
+    total = _contar(session, filters)
     stmt = filters.apply(select(Caso)).order_by(*ORDENES[orden]).options(*_listado())
     rows = list(session.scalars(stmt.offset(offset).limit(limit)).unique())
     return rows, total

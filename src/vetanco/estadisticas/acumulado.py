@@ -26,6 +26,7 @@ from sqlalchemy import (
     select,
     true,
     tuple_,
+    union_all,
 )
 from sqlalchemy.orm import ORMExecuteState, Session
 
@@ -233,6 +234,27 @@ def _rango_dias(tabla: Any, v: Ventana) -> ColumnElement[bool]:
     return and_(true(), *condiciones)
 
 
+def contar_casos(
+    session: Session,
+    *,
+    desde: datetime | None,
+    hasta: datetime | None,
+    iguales: dict[str, str],
+) -> int:
+    """Exact count of cases by tipo/criticidad/estado: stored daily totals plus the live rest."""
+    v = ventana(session, desde=desde, hasta=hasta)
+    guardado = select(func.coalesce(func.sum(ResumenCasosDia.casos), 0)).where(
+        _rango_dias(ResumenCasosDia, v),
+        *(getattr(ResumenCasosDia, campo) == valor for campo, valor in iguales.items()),
+    )
+    vivo = (
+        select(func.count())
+        .select_from(Caso)
+        .where(v.vivo, *(getattr(Caso, campo) == valor for campo, valor in iguales.items()))
+    )
+    return int(session.scalar(guardado) or 0) + int(session.scalar(vivo) or 0)
+
+
 def hechos(session: Session, *, desde: datetime | None, hasta: datetime | None) -> Hechos:
     """Everything the statistics need, for the period [desde, hasta)."""
     v = ventana(session, desde=desde, hasta=hasta)
@@ -296,14 +318,22 @@ def _sumar_lotes_guardados(session: Session, h: Hechos, v: Ventana) -> None:
     lt = ResumenLoteDia
     reclamos, criticos = func.sum(lt.reclamos), func.sum(lt.criticos)
     base = (
-        select(lt.producto_clave, lt.lote, func.min(lt.nombre_producto), reclamos, criticos)
+        select(
+            lt.producto_clave,
+            lt.lote,
+            func.min(lt.nombre_producto).label("nombre"),
+            reclamos.label("reclamos"),
+            criticos.label("criticos"),
+        )
         .where(_rango_dias(lt, v))
         .group_by(lt.producto_clave, lt.lote)
     )
-    consultas = [
-        base.order_by(reclamos.desc(), lt.lote).limit(TOP_CANDIDATOS),
-        base.order_by(reclamos.desc(), criticos.desc(), lt.lote).limit(TOP_CANDIDATOS),
+    g = base.cte("lotes_agrupados")
+    lideres = [
+        select(g).order_by(*orden, g.c.lote).limit(TOP_CANDIDATOS).subquery()
+        for orden in ((g.c.reclamos.desc(),), (g.c.reclamos.desc(), g.c.criticos.desc()))
     ]
+    consultas: list[Any] = [union_all(*(select(t) for t in lideres))]
     vivos = list(h.lotes)
     for i in range(0, len(vivos), 500):
         consultas.append(base.where(tuple_(lt.producto_clave, lt.lote).in_(vivos[i : i + 500])))

@@ -29,7 +29,6 @@ from sqlalchemy import (
 from vetanco.casos.enums import Criticidad, TipoCaso
 from vetanco.casos.models import Caso, ProductoAfectado
 from vetanco.sla.models import RelojCaso
-from vetanco.sla.repository import vencido
 from vetanco.sla.service import SLA
 
 
@@ -153,11 +152,16 @@ def sla_en_curso(
 ) -> Select[str, Any]:
     """(reloj, vencidos) of the running clocks, which depend on the time of the query.
 
-    A clock starts when its case is created, so the period filters on the clock alone.
+    A clock starts when its case is created, so the period filters on the clock alone. `vencido`
+    restricted to running clocks, so the partial index of open clocks answers it alone.
     """
     r = RelojCaso
+    pasado = or_(
+        and_(r.pausado_desde.is_(None), r.vence <= ahora),
+        and_(r.pausado_desde.is_not(None), r.vence <= r.pausado_desde),
+    )
     stmt = (
-        select(r.tipo, func.sum(case((vencido(ahora), 1), else_=0)))
+        select(r.tipo, func.sum(case((pasado, 1), else_=0)))
         .where(r.tipo.in_(SLA), r.cumplido_at.is_(None))
         .group_by(r.tipo)
     )

@@ -62,7 +62,9 @@ async def reten_webhook(request: Request) -> JSONResponse:
         data = entrantes.parse(body)
     except entrantes.CuerpoInvalido as exc:
         raise ValidationFailed.field(["body"], str(exc)) from exc
-    await run_in_threadpool(_store, request.app.state.db, body, data)
+    db: Database = request.app.state.db
+    async with db.turno_de_escritura():
+        await run_in_threadpool(_store, db, body, data)
     return JSONResponse({"status": "ok", "received": True})
 
 

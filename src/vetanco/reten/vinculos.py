@@ -18,7 +18,9 @@ def vincular_por_texto(session: Session, *, tarea: TareaReten, estado_anterior: 
         texto = f"{tarea.title or ''} {tarea.description or ''}"
         match = NUMERO_CASO.search(texto)
         if match:
-            caso = casos_repository.by_numero(session, match.group(0).upper(), for_update=True)
+            with session.no_autoflush:  # the page's pending tasks stay one INSERT batch
+                numero = match.group(0).upper()
+                caso = casos_repository.by_numero(session, numero, for_update=True)
             if caso is not None:
                 tarea.caso_id = caso.id
                 historial.registrar(

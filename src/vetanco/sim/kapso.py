@@ -466,18 +466,29 @@ class KapsoSim(LoopbackSim):
         extra = {"X-Webhook-Batch": "true", "X-Batch-Size": str(len(entries))}
         return self._post_kapso("whatsapp.message.received", body, url, extra)
 
-    def _post_kapso(
-        self, event: str, body: Any, url: str | None, extra: dict[str, str] | None = None
-    ) -> httpx.Response:
-        raw = _dumps(body)
-        headers = {
+    def text_delivery(self, from_: str, body: str, *, url: str | None = None) -> Delivery:
+        """The signed delivery `send_text` would POST, for load generators that send it themselves."""
+        entry = self._entry(
+            from_.removeprefix("+"), _wamid("SIMIN"), "text", {"body": body}, Inbound(), None
+        )
+        raw = _dumps(entry)
+        headers = self._kapso_headers("whatsapp.message.received", raw)
+        return Delivery(url or self.target_url or "", raw, headers)
+
+    def _kapso_headers(self, event: str, raw: bytes) -> dict[str, str]:
+        return {
             "Content-Type": "application/json",
             "X-Webhook-Event": event,
             "X-Webhook-Signature": sign(raw, self.webhook_secret),
             "X-Idempotency-Key": str(uuid.uuid4()),
             "X-Webhook-Payload-Version": "v2",
-            **(extra or {}),
         }
+
+    def _post_kapso(
+        self, event: str, body: Any, url: str | None, extra: dict[str, str] | None = None
+    ) -> httpx.Response:
+        raw = _dumps(body)
+        headers = {**self._kapso_headers(event, raw), **(extra or {})}
         return self.post_raw(raw, headers, url)
 
     def _post_spec(self, event: str, data: JSON, url: str | None) -> httpx.Response:

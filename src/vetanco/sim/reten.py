@@ -124,6 +124,7 @@ class RetenSim(LoopbackSim):
         self.allowed_scopes: tuple[str, ...] = SCOPES  # what this client may be granted
         self.webhook_timeout = 10.0
         self.tasks: dict[str, JSON] = {}
+        self._order: list[str] | None = None  # sorted ids, rebuilt after an insert or delete
         self.notes: dict[str, list[str]] = {}  # task_id → notes received by PATCH, in order
         self.webhooks: list[JSON] = []
         self.deliveries: list[JSON] = []
@@ -282,6 +283,7 @@ class RetenSim(LoopbackSim):
         _check_task(task)
         task["id"] = task["id"] or self._next_id()
         self.tasks[task["id"]] = task
+        self._order = None
 
     def add_task(self, **fields: Any) -> JSON:
         """A realistic pending task with `fields` overriding; emits ``task.created``."""
@@ -322,6 +324,7 @@ class RetenSim(LoopbackSim):
     def delete_task(self, task_id: str) -> None:
         with self._lock:
             del self.tasks[task_id]
+            self._order = None
             self.notes.pop(task_id, None)
 
     def snapshot(self) -> dict[str, JSON]:
@@ -639,13 +642,18 @@ class RetenSim(LoopbackSim):
             low, high = bounds.get("due_date_from"), bounds.get("due_date_to")
             return (low is None or due >= low) and (high is None or due <= high)
 
+        window = slice((page - 1) * limit, page * limit)
         with self._lock:
-            found = [dict(t) for _, t in sorted(self.tasks.items()) if keep(t)]
-        pagination = {"page": page, "limit": limit, "total": len(found)}
-        pagination["pages"] = math.ceil(len(found) / limit)
-        return JSONResponse(
-            {"data": found[(page - 1) * limit : page * limit], "pagination": pagination}
-        )
+            if self._order is None:
+                self._order = sorted(self.tasks)
+            if bounds or any(k in q for k in ("status", "priority", "assigned_to")):
+                found = [t for t in map(self.tasks.__getitem__, self._order) if keep(t)]
+                total, data = len(found), [dict(t) for t in found[window]]
+            else:  # one page of 100 000 tasks without copying or sorting them all again
+                total, data = len(self._order), [dict(self.tasks[i]) for i in self._order[window]]
+        pagination = {"page": page, "limit": limit, "total": total}
+        pagination["pages"] = math.ceil(total / limit)
+        return JSONResponse({"data": data, "pagination": pagination})
 
     async def _get(self, request: Request) -> Response:
         task_id = request.path_params["task_id"]

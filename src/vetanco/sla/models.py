@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Boolean, Float, ForeignKey, Index, String, UniqueConstraint, Uuid
+from sqlalchemy import Boolean, Float, ForeignKey, Index, String, UniqueConstraint, Uuid, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from vetanco.db import Base, UTCDateTime, new_id, utcnow
@@ -17,7 +17,15 @@ class RelojCaso(Base):
     __tablename__ = "relojes_caso"
     __table_args__ = (
         UniqueConstraint("caso_id", "tipo", name="uq_relojes_caso_caso_tipo"),
-        Index("ix_relojes_caso_pendientes", "tipo", "cumplido_at", "vence"),
+        Index(
+            "ix_relojes_caso_abiertos",
+            "tipo",
+            "vence",
+            "pausado_desde",
+            "inicio",
+            sqlite_where=text("cumplido_at IS NULL"),
+            postgresql_where=text("cumplido_at IS NULL"),
+        ),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)

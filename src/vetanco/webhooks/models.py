@@ -17,12 +17,14 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from vetanco.db import Base, UTCDateTime, new_id, utcnow
 
 BigId = BigInteger().with_variant(Integer(), "sqlite")
+PENDIENTE_SQL = "estado = 'pendiente'"
 
 
 class WebhookEndpoint(Base):
@@ -61,8 +63,23 @@ class WebhookDelivery(Base):
     __tablename__ = "webhook_deliveries"
     __table_args__ = (
         UniqueConstraint("endpoint_id", "event_id", name="uq_webhook_deliveries_endpoint_event"),
-        Index("ix_webhook_deliveries_due", "estado", "next_attempt_at"),
-        Index("ix_webhook_deliveries_order", "endpoint_id", "ordering_key", "id"),
+        # only pending rows, in claim order: the claim stays O(batch) however stale the
+        # planner's statistics (migration 0017)
+        Index(
+            "ix_webhook_deliveries_vencen",
+            "next_attempt_at",
+            "id",
+            sqlite_where=text(PENDIENTE_SQL),
+            postgresql_where=text(PENDIENTE_SQL),
+        ),
+        Index(
+            "ix_webhook_deliveries_pendientes",
+            "endpoint_id",
+            "ordering_key",
+            "id",
+            sqlite_where=text(PENDIENTE_SQL),
+            postgresql_where=text(PENDIENTE_SQL),
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import exists, func, or_, select, update
+from sqlalchemy import Select, String, bindparam, exists, func, literal_column, or_, select, update
 from sqlalchemy.orm import Session, aliased, lazyload
+from sqlalchemy.sql.elements import BindParameter
 
 from vetanco.webhooks.models import OutboxEvent, WebhookDelivery, WebhookEndpoint
+
+# Written into the SQL, not bound: the driver prepares the claim after a few runs, and only a
+# literal lets that generic plan use the partial indexes on pending rows (0017).
+PENDIENTE = literal_column("'pendiente'", String)
 
 
 def endpoints(session: Session, *, enabled_only: bool = False) -> list[WebhookEndpoint]:
@@ -58,32 +64,47 @@ def deliveries_for_events(
     return {d.event_id: d for d in session.scalars(stmt).unique()}
 
 
-def claim_due(
-    session: Session, *, now: datetime, lease_until: datetime, limit: int
-) -> list[WebhookDelivery]:
-    """Due deliveries whose earlier siblings (same endpoint and case) are done, leased to us."""
+@cache
+def _claim_due() -> Select[WebhookDelivery]:
+    """Built once, on first use: the worker asks every cycle, and building cost ~15× running it."""
     older = aliased(WebhookDelivery)
-    blocked_by_older = exists().where(
-        older.endpoint_id == WebhookDelivery.endpoint_id,
-        older.ordering_key == WebhookDelivery.ordering_key,
-        older.estado == "pendiente",
-        older.id < WebhookDelivery.id,
+    # OFFSET 0 keeps this a per-row probe of the partial index: as an anti-join, a planner
+    # without statistics (fresh table, burst after an outage) compared every pending row with
+    # every other one, 1.1 s per claim with 3 000 queued (migration 0017)
+    blocked_by_older = exists(
+        select(older.id)
+        .where(
+            older.endpoint_id == WebhookDelivery.endpoint_id,
+            older.ordering_key == WebhookDelivery.ordering_key,
+            older.estado == PENDIENTE,
+            older.id < WebhookDelivery.id,
+        )
+        .offset(0)
     )
-    stmt = (
+    now: BindParameter[datetime] = bindparam("now")
+    return (
         select(WebhookDelivery)
+        .options(lazyload(WebhookDelivery.attempts))
         .join(WebhookEndpoint, WebhookEndpoint.id == WebhookDelivery.endpoint_id)
         .where(
-            WebhookDelivery.estado == "pendiente",
+            WebhookDelivery.estado == PENDIENTE,
             WebhookDelivery.next_attempt_at <= now,
             or_(WebhookDelivery.lease_until.is_(None), WebhookDelivery.lease_until < now),
             WebhookEndpoint.enabled.is_(True),
             ~blocked_by_older,
         )
         .order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id)
-        .limit(limit)
+        .limit(bindparam("limit"))
         .with_for_update(of=WebhookDelivery, skip_locked=True)
     )
-    rows = list(session.scalars(stmt).unique())
+
+
+def claim_due(
+    session: Session, *, now: datetime, lease_until: datetime, limit: int
+) -> list[WebhookDelivery]:
+    """Due deliveries whose earlier siblings (same endpoint and case) are done, leased to us."""
+    stmt = _claim_due()
+    rows = list(session.scalars(stmt, {"now": now, "limit": limit}).unique())
     if rows:
         session.execute(
             update(WebhookDelivery)

@@ -7,13 +7,14 @@ import os
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 import structlog
-from sqlalchemy import or_, select
+from sqlalchemy import Select, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from vetanco.casos.models import Adjunto, Caso
@@ -237,14 +238,20 @@ class MediaFetcher:
                 adjunto.lease_until = utcnow() + timedelta(seconds=2**adjunto.intentos)
 
 
-def ultimo_caso_abierto(session: Session, *, telefono: str) -> Caso | None:
-    stmt = (
+@cache
+def _ultimo_abierto() -> Select[Caso]:
+    return (
         select(Caso)
         .where(
-            Caso.registrado_por == f"whatsapp:+{telefono}",
+            Caso.registrado_por == bindparam("registrado_por"),
             Caso.estado.in_(("nuevo", "en_investigacion")),
         )
         .order_by(Caso.created_at.desc())
         .limit(1)
     )
-    return session.scalars(stmt).unique().first()
+
+
+def ultimo_caso_abierto(session: Session, *, telefono: str) -> Caso | None:
+    """Runs on every inbound message, so its select is built once (building cost more than running)."""
+    params = {"registrado_por": f"whatsapp:+{telefono}"}
+    return session.scalars(_ultimo_abierto(), params).unique().first()

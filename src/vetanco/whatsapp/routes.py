@@ -63,9 +63,9 @@ async def kapso_webhook(request: Request) -> JSONResponse:
         entrantes = parse(body=body, headers=request.headers)
     except CuerpoInvalido as exc:
         raise ValidationFailed.field(["body"], str(exc)) from exc
-    await run_in_threadpool(
-        _store, request.app.state.db, entrantes, request.headers.get("x-idempotency-key")
-    )
+    db: Database = request.app.state.db
+    async with db.turno_de_escritura():
+        await run_in_threadpool(_store, db, entrantes, request.headers.get("x-idempotency-key"))
     return JSONResponse(Recibido().model_dump())
 
 
