@@ -18,6 +18,7 @@ run bench/bot.py --postgres
 run bench/api.py --casos "$CASOS"
 run bench/api.py --casos "$CASOS" --postgres
 run bench/webhooks.py --sqlite
+run bench/reten_sync.py
 run bench/reten.py
 run bench/crear.py
 run bench/crear.py --postgres

@@ -52,6 +52,7 @@ def _redact(_logger: Any, _name: str, event: MutableMapping[str, Any]) -> Mutabl
 
 def configure_logging(*, level: str = "INFO", json: bool = False) -> None:
     logging.basicConfig(format="%(message)s", level=level.upper())
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per outgoing call is noise
     renderer: Any = structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer()
     structlog.configure(
         processors=[
