@@ -47,6 +47,7 @@ class Caso(Base):
     __table_args__ = (
         Index("ix_casos_created_at", "created_at"),
         Index("ix_casos_estado_created_at", "estado", "created_at"),
+        Index("ix_casos_registrado_por", "registrado_por", "created_at"),
         Index("ix_casos_tipo_criticidad", "tipo_caso", "criticidad"),
         Index("ix_casos_dedup", "que_sucedio_hash", "cliente_id"),
         Index("ix_casos_evento_adverso", "evento_adverso"),
