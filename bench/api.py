@@ -25,11 +25,11 @@ from pathlib import Path
 from typing import Any
 
 import typer
+from comun import percentil, sembrar
 from fastapi.testclient import TestClient
 from rich.console import Console
-from rich.progress import Progress
 from rich.table import Table
-from sqlalchemy import create_engine, event, func, select, text
+from sqlalchemy import create_engine, event, select, text
 from sqlalchemy.engine import make_url
 
 from vetanco import migrations
@@ -39,43 +39,11 @@ from vetanco.auth.service import create_key
 from vetanco.casos.models import Caso
 from vetanco.config import Settings
 from vetanco.db import Database
-from vetanco.demo.service import Sembrador
-from vetanco.estadisticas import acumulado
 from vetanco.observability import configure_logging
-from vetanco.politicas import Politicas
 
 console = Console(width=150)
 DATOS = Path(__file__).with_name(".datos")
 _DUR = re.compile(r"app;dur=([\d.]+)")
-
-
-def percentil(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
-
-
-def sembrar(db: Database, settings: Settings, casos: int) -> None:
-    """Tops the database up to `casos` and brings the daily totals up to date."""
-    with db.session(write=False) as session:
-        existentes = session.scalar(select(func.count()).select_from(Caso)) or 0
-    if existentes < casos:
-        sembrador = Sembrador(
-            casos=casos - existentes, semilla=7, anios=3, politicas=Politicas.desde(settings)
-        )
-        with db.transaction() as session:
-            sembrador.personas(session)
-        started = time.perf_counter()
-        with Progress(console=console, transient=True) as progress:
-            task = progress.add_task("Sembrando casos", total=sembrador.total)
-            while sembrador.hechos < sembrador.total:
-                with db.transaction() as session:
-                    progress.advance(task, sembrador.siguiente_lote(session, tamano=5000))
-        segundos = time.perf_counter() - started
-        console.print(f"{sembrador.total:,} casos sembrados en {segundos:.0f} s")
-    while True:
-        with db.transaction() as session:
-            if not acumulado.refrescar(session):
-                break
 
 
 def base_postgres(admin_url: str, nombre: str) -> str:

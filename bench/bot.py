@@ -42,6 +42,11 @@ from carga import HOST, Conexion, peticion
 from comun import (
     Bases,
     Cifra,
+    DatabaseUrl,
+    Perfil,
+    Postgres,
+    PostgresAdmin,
+    Runs,
     Servidor,
     carpeta_temporal,
     console,
@@ -251,15 +256,11 @@ def main(
     conversaciones: int = typer.Option(200, help="Conversaciones simultáneas"),
     mensajes: int = typer.Option(3, min=1, max=len(GUION), help="Mensajes por conversación"),
     pausa: float = typer.Option(3.0, help="Pausa media entre respuesta y siguiente mensaje (s)"),
-    runs: int = typer.Option(3, help="Corridas; se informa la mediana"),
-    database_url: str = typer.Option(
-        "", help="Base a usar (por defecto un SQLite nuevo por corrida)"
-    ),
-    postgres: bool = typer.Option(False, help="PostgreSQL: una base nueva por corrida"),
-    postgres_admin: str = typer.Option(
-        "", envvar="VETANCO_TEST_POSTGRES_URL", help="Servidor PostgreSQL para --postgres"
-    ),
-    perfil: Path | None = typer.Option(None, help="Perfilar sólo nuestro servidor, una corrida"),
+    runs: Runs = 3,
+    database_url: DatabaseUrl = "",
+    postgres: Postgres = False,
+    postgres_admin: PostgresAdmin = "",
+    perfil: Perfil = None,
 ) -> None:
     carpeta = carpeta_temporal()
     bases = Bases(

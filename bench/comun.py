@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self
+from typing import Annotated, Any, Self
 
 import typer
 import uvicorn
@@ -42,6 +42,54 @@ from sqlalchemy.engine import make_url
 
 console = Console() if sys.stdout.isatty() else Console(width=120)
 UVICORN = {"host": HOST, "loop": "uvloop", "http": "httptools", "log_level": "warning"}
+
+
+# --- options every server benchmark takes --------------------------------------------------
+
+Runs = Annotated[int, typer.Option(help="Corridas; se informa la mediana")]
+DatabaseUrl = Annotated[
+    str, typer.Option(help="Base a usar (por defecto un SQLite nuevo por corrida)")
+]
+Postgres = Annotated[bool, typer.Option(help="PostgreSQL: una base nueva por corrida")]
+PostgresAdmin = Annotated[
+    str,
+    typer.Option(envvar="VETANCO_TEST_POSTGRES_URL", help="Servidor PostgreSQL para --postgres"),
+]
+Perfil = Annotated[Path | None, typer.Option(help="Perfilar sólo nuestro servidor, una corrida")]
+
+
+def sembrar(db: Any, settings: Any, casos: int) -> None:
+    """Tops a database up to `casos` demo cases and brings the daily totals up to date."""
+    from rich.progress import Progress
+    from sqlalchemy import func, select
+
+    from vetanco.casos.models import Caso
+    from vetanco.demo.service import Sembrador
+    from vetanco.estadisticas import acumulado
+    from vetanco.politicas import Politicas
+
+    with db.session(write=False) as session:
+        existentes = session.scalar(select(func.count()).select_from(Caso)) or 0
+    if existentes < casos:
+        sembrador = Sembrador(
+            casos=casos - existentes, semilla=7, anios=3, politicas=Politicas.desde(settings)
+        )
+        with db.transaction() as session:
+            sembrador.personas(session)
+        inicio = time.perf_counter()
+        with Progress(console=console, transient=True) as progress:
+            tarea = progress.add_task("Sembrando casos", total=sembrador.total)
+            while sembrador.hechos < sembrador.total:
+                with db.transaction() as session:
+                    progress.advance(tarea, sembrador.siguiente_lote(session, tamano=5000))
+        segundos = time.perf_counter() - inicio
+        console.print(f"{sembrador.total:,} casos sembrados en {segundos:.0f} s")
+    else:
+        console.print(f"La base ya tiene {existentes:,} casos; no se siembra.")
+    while True:
+        with db.transaction() as session:
+            if not acumulado.refrescar(session):
+                break
 
 
 def percentil(values: Sequence[float], pct: float) -> float:

@@ -35,6 +35,11 @@ from carga import Resultado, cerrada, peticion
 from comun import (
     Bases,
     Cifra,
+    DatabaseUrl,
+    Perfil,
+    Postgres,
+    PostgresAdmin,
+    Runs,
     Servidor,
     carpeta_temporal,
     console,
@@ -162,15 +167,11 @@ def main(
     clientes: int = typer.Option(50, help="Clientes simultáneos"),
     segundos: float = typer.Option(6.0, help="Duración de la medición"),
     casos: int = typer.Option(6000, help="Casos distintos preparados (tope de la medición)"),
-    runs: int = typer.Option(3, help="Corridas; se informa la mediana"),
-    database_url: str = typer.Option(
-        "", help="Base a usar (por defecto un SQLite nuevo por corrida)"
-    ),
-    postgres: bool = typer.Option(False, help="PostgreSQL: una base nueva por corrida"),
-    postgres_admin: str = typer.Option(
-        "", envvar="VETANCO_TEST_POSTGRES_URL", help="Servidor PostgreSQL para --postgres"
-    ),
-    perfil: Path | None = typer.Option(None, help="Perfilar sólo nuestro servidor, una corrida"),
+    runs: Runs = 3,
+    database_url: DatabaseUrl = "",
+    postgres: Postgres = False,
+    postgres_admin: PostgresAdmin = "",
+    perfil: Perfil = None,
 ) -> None:
     carpeta = carpeta_temporal()
     claves: list[str] = []

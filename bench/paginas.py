@@ -13,16 +13,14 @@ from __future__ import annotations
 
 import re
 import statistics
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 import typer
-from comun import carpeta_temporal, console, percentil
+from comun import carpeta_temporal, console, percentil, sembrar
 from fastapi.testclient import TestClient
-from rich.progress import Progress
 from rich.table import Table
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from vetanco import migrations
 from vetanco.app import create_app
@@ -30,10 +28,7 @@ from vetanco.auth.roles import Role
 from vetanco.casos.models import Caso
 from vetanco.config import Settings
 from vetanco.db import Database
-from vetanco.demo.service import Sembrador
-from vetanco.estadisticas import acumulado
 from vetanco.observability import configure_logging
-from vetanco.politicas import Politicas
 from vetanco.usuarios import repository as usuarios_repo
 from vetanco.usuarios import service as usuarios
 from vetanco.usuarios.schemas import UsuarioCreate
@@ -41,30 +36,6 @@ from vetanco.usuarios.schemas import UsuarioCreate
 PASSWORD = "clave-de-bench-1234"  # noqa: S105
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 _DUR = re.compile(r"app;dur=([\d.]+)")
-
-
-def _seed(db: Database, settings: Settings, casos: int) -> None:
-    while True:
-        with db.transaction() as session:
-            if not acumulado.refrescar(session):
-                break
-    with db.session(write=False) as session:
-        existentes = session.scalar(select(func.count()).select_from(Caso)) or 0
-    if existentes >= casos:
-        console.print(f"La base ya tiene {existentes} casos; no se siembra.")
-        return
-    sembrador = Sembrador(
-        casos=casos - existentes, semilla=7, anios=3, politicas=Politicas.desde(settings)
-    )
-    with db.transaction() as session:
-        sembrador.personas(session)
-    started = time.perf_counter()
-    with Progress(console=console, transient=True) as progress:
-        task = progress.add_task("Sembrando casos", total=sembrador.total)
-        while sembrador.hechos < sembrador.total:
-            with db.transaction() as session:
-                progress.advance(task, sembrador.siguiente_lote(session, tamano=5000))
-    console.print(f"{sembrador.total} casos sembrados en {time.perf_counter() - started:.0f} s")
 
 
 def _login(client: TestClient, db: Database) -> None:
@@ -139,7 +110,7 @@ def main(
     migrations.upgrade(url)
     app = create_app(settings)
     db: Database = app.state.db
-    _seed(db, settings, casos)
+    sembrar(db, settings, casos)
     table = Table(title=f"Páginas del panel, {casos:,} casos ({db.engine.dialect.name})")
     for col in ("página", "p50 ms", "p95 ms", "× baseline", "< 100 ms"):
         table.add_column(col, justify="left" if col == "página" else "right")
