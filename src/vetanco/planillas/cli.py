@@ -18,15 +18,13 @@ from vetanco.casos import exportar
 from vetanco.casos.enums import Canal, Criticidad, Estado, TipoCaso
 from vetanco.casos.repository import ORDENES, CasoFilters
 from vetanco.clientes import planilla as clientes_planilla
-from vetanco.config import get_settings
-from vetanco.db import Database
 from vetanco.errors import ValidationFailed
 from vetanco.planillas import escritura
 from vetanco.planillas.importacion import Corrida, Importador, Resultado
 from vetanco.planillas.lectura import PlanillaInvalida, leer
 from vetanco.productos import planilla as productos_planilla
 from vetanco.schemas import rango
-from vetanco.terminal import err
+from vetanco.terminal import err, open_database
 
 export_app = typer.Typer(
     help="Exportar casos, clientes o productos a CSV o XLSX", no_args_is_help=True
@@ -141,7 +139,7 @@ def export_casos(
         evento_adverso=evento_adverso,
         q=q,
     )
-    db = Database(get_settings().database_url)
+    db = open_database()
     try:
         total = exportar.contar(db, filters=filters)
         filas = exportar.filas(db, filters=filters, orden=orden)
@@ -160,32 +158,30 @@ def _fecha(texto: str | None, opcion: str) -> date | None:
         raise typer.Exit(2) from exc
 
 
-@export_app.command("clientes")
-def export_clientes(salida: Salida = None, formato: FormatoOpt = None) -> None:
-    """Clientes con las mismas columnas que lee `vetanco import clientes`."""
-    db = Database(get_settings().database_url)
+def _exportar_planilla(
+    nombre: str, planilla: Any, *, formato: str | None, salida: Path | None
+) -> None:
+    """Clients and products: a module with COLUMNAS, contar(db) and filas(db), the import's twin."""
+    db = open_database()
     try:
-        total = clientes_planilla.contar(db)
-        filas = clientes_planilla.filas(db)
+        total = planilla.contar(db)
         _exportar(
-            "clientes", clientes_planilla.COLUMNAS, filas, total, formato=formato, salida=salida
+            nombre, planilla.COLUMNAS, planilla.filas(db), total, formato=formato, salida=salida
         )
     finally:
         db.dispose()
+
+
+@export_app.command("clientes")
+def export_clientes(salida: Salida = None, formato: FormatoOpt = None) -> None:
+    """Clientes con las mismas columnas que lee `vetanco import clientes`."""
+    _exportar_planilla("clientes", clientes_planilla, formato=formato, salida=salida)
 
 
 @export_app.command("productos")
 def export_productos(salida: Salida = None, formato: FormatoOpt = None) -> None:
     """El catálogo con las mismas columnas que lee `vetanco import productos`."""
-    db = Database(get_settings().database_url)
-    try:
-        total = productos_planilla.contar(db)
-        filas = productos_planilla.filas(db)
-        _exportar(
-            "productos", productos_planilla.COLUMNAS, filas, total, formato=formato, salida=salida
-        )
-    finally:
-        db.dispose()
+    _exportar_planilla("productos", productos_planilla, formato=formato, salida=salida)
 
 
 Archivo = Annotated[Path, typer.Argument(help="Planilla .csv o .xlsx (primera hoja)")]
@@ -210,7 +206,7 @@ def _importar(
     except PlanillaInvalida as exc:
         err.print(f"[red]Error:[/red] {exc}")
         raise typer.Exit(2) from exc
-    db = Database(get_settings().database_url)
+    db = open_database()
     try:
         with _progreso() as progreso:
             tarea = progreso.add_task(f"Importando {nombre}", total=hoja.total)
