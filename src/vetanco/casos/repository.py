@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any, Literal
 
@@ -167,23 +167,16 @@ def _listado() -> tuple[Any, ...]:
     )
 
 
+_EN_LOS_TOTALES = frozenset({"tipo_caso", "criticidad", "estado", "desde", "hasta"})
+
+
 def _contar(session: Session, filters: CasoFilters) -> int:
     """Filters the daily totals know (tipo, criticidad, estado, dates) are counted from them:
-    an exact total without scanning a million rows."""
-    iguales = {
-        "tipo_caso": filters.tipo_caso,
-        "criticidad": filters.criticidad,
-        "estado": filters.estado,
-    }
-    otros = (
-        filters.canal,
-        filters.cliente_id,
-        filters.numero_lote,
-        filters.sla,
-        filters.evento_adverso,
-        (filters.q or "").strip(),
-    )
-    if any(o not in (None, "") for o in otros):
+    an exact total without scanning a million rows. Any other filter set, even one added to
+    CasoFilters later, takes the plain COUNT."""
+    iguales = {campo: getattr(filters, campo) for campo in ("tipo_caso", "criticidad", "estado")}
+    otros = (getattr(filters, f.name) for f in fields(filters) if f.name not in _EN_LOS_TOTALES)
+    if any((o.strip() if isinstance(o, str) else o) not in (None, "") for o in otros):
         return session.scalar(filters.apply(select(func.count(Caso.id)))) or 0
     return acumulado.contar_casos(
         session,
