@@ -125,7 +125,7 @@ def test_worker_concurrency_runs_k_loops_replaces_a_dead_one_and_stops_on_sigter
     try:
         hook = subscribe(api, receiver.url + "/h", ["caso.creado"])
         args = ["worker", "--concurrency", "2"]
-        pool = vetanco(args, database_url, tmp_path, "pool", VETANCO_WEBHOOK_LEASE_SECONDS="2")
+        pool = vetanco(args, database_url, tmp_path, "pool", VETANCO_WEBHOOK_LEASE_SECONDS="60")
         processes.append(pool)
         wait_until(lambda: len(hijos(pool.pid)) == 2, what="dos procesos de trabajo")
         first = hijos(pool.pid)
