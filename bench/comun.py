@@ -119,10 +119,10 @@ def app_vetanco() -> Any:
     """What `vetanco serve` runs: settings from the environment, its logging, the app and its worker."""
     from vetanco.app import create_app
     from vetanco.config import get_settings
-    from vetanco.observability import configure_logging
+    from vetanco.observability import configurar_proceso
 
     settings = get_settings()
-    configure_logging(level=settings.log_level, json=settings.log_format == "json")
+    configurar_proceso(settings)
     return create_app(settings)
 
 

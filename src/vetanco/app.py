@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
+from fastapi.telemetry import TelemetryConfig
 from sqlalchemy import text
 from starlette.middleware.sessions import SessionMiddleware
 
@@ -23,7 +24,7 @@ from vetanco.estadisticas.routes import router as estadisticas_router
 from vetanco.farmacovigilancia.routes import router as farmacovigilancia_router
 from vetanco.investigaciones.routes import router as investigaciones_router
 from vetanco.middleware import BodySizeLimit, ResponseHeadersFromState
-from vetanco.observability import configure_logging
+from vetanco.observability import configurar_proceso
 from vetanco.politicas import Politicas
 from vetanco.ratelimit import RateLimiter
 from vetanco.reten.routes import casos_router as reten_casos_router
@@ -35,6 +36,8 @@ from vetanco.web import deps as web_deps
 from vetanco.web.routes import router as web_router
 from vetanco.web.sesion import clave_de_sesion
 from vetanco.webhooks.routes import router as webhooks_router
+from vetanco.whatsapp.ingreso import RUTA as RUTA_KAPSO
+from vetanco.whatsapp.ingreso import AtajoKapso, IngresoKapso
 from vetanco.whatsapp.routes import api_router as whatsapp_api_router
 from vetanco.whatsapp.routes import kapso_router
 from vetanco.worker import BackgroundThread
@@ -44,6 +47,16 @@ API REST de **Vetanco Reclamos**: casos (reclamos, quejas y comentarios), client
 investigaciones y estadísticas. Autenticación con `Authorization: Bearer <API key>`.
 Errores siempre en JSON: `{"error", "message", "details"}`.
 """
+
+
+# Metrics are Prometheus (vetanco.metricas) and logs structlog; FastAPI's OpenTelemetry hooks
+# would otherwise look up the global providers on every request (~20 µs each).
+NO_OTEL: TelemetryConfig = {
+    "tracing": False,
+    "metrics": False,
+    "logs": False,
+    "operation_spans": False,
+}
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -67,6 +80,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="1.0.0",
         description=DESCRIPTION,
         lifespan=lifespan,
+        telemetry=NO_OTEL,
     )
     app.state.settings = settings
     app.state.db = db
@@ -82,6 +96,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         same_site="lax",
         https_only=settings.sesion_cookie_segura,
     )
+    ingreso = app.state.ingreso_kapso = IngresoKapso(db, settings)
+    ruta_kapso = next(r for r in kapso_router.routes if getattr(r, "path", None) == RUTA_KAPSO)
+    app.add_middleware(AtajoKapso, ingreso=ingreso, route=ruta_kapso)
     app.add_middleware(ResponseHeadersFromState)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     for router in (
@@ -130,5 +147,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 def create_app_from_env() -> FastAPI:
     """The factory each `vetanco serve --workers N` process imports: settings and logs from the environment."""
     settings = get_settings()
-    configure_logging(level=settings.log_level, json=settings.log_format == "json")
+    configurar_proceso(settings)
     return create_app(settings)

@@ -73,10 +73,10 @@ def serve(
 ) -> None:
     """Inicia la API (N procesos con --workers) y, salvo --no-background, el trabajo en segundo plano."""
     from vetanco.escalado import ScaleError, check_api_workers, serve_api_workers
-    from vetanco.observability import configure_logging
+    from vetanco.observability import configurar_proceso
 
     settings = get_settings()
-    configure_logging(level=settings.log_level, json=settings.log_format == "json")
+    configurar_proceso(settings)
     try:
         warnings = check_api_workers(settings, workers)
     except ScaleError as exc:
@@ -226,10 +226,10 @@ def worker(
 ) -> None:
     """Corre sólo el trabajo en segundo plano (webhooks, WhatsApp, Reten, SLA); varios comparten la base."""
     from vetanco.escalado import WorkerPool, run_worker_loop
-    from vetanco.observability import configure_logging
+    from vetanco.observability import configurar_proceso
 
     settings = get_settings()
-    configure_logging(level=settings.log_level, json=settings.log_format == "json")
+    configurar_proceso(settings)
     console.print(
         f"Worker en marcha: {concurrency} proceso(s) de trabajo en segundo plano (Ctrl+C para salir)."
     )

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
+import orjson
 from fastapi import Depends, Request
 from sqlalchemy import DateTime, MetaData, Select, create_engine, event
 from sqlalchemy.engine import URL, Connection, Engine, make_url
@@ -66,6 +67,14 @@ def new_id() -> uuid.UUID:
     return uuid.uuid4()
 
 
+def _json(value: Any) -> str:
+    """JSON columns through orjson: every stored webhook payload and case snapshot passes here."""
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+
+
+JSON_ARGS: dict[str, Any] = {"json_serializer": _json, "json_deserializer": orjson.loads}
+
+
 def _sqlite_engine(url: URL, echo: bool, *, pool_size: int = 10, max_overflow: int = 20) -> Engine:
     if url.database and url.database != ":memory:":
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
@@ -76,6 +85,7 @@ def _sqlite_engine(url: URL, echo: bool, *, pool_size: int = 10, max_overflow: i
         pool_size=pool_size,
         max_overflow=max_overflow,
         pool_use_lifo=True,
+        **JSON_ARGS,
     )
 
     @event.listens_for(engine, "connect")
@@ -107,7 +117,13 @@ def make_engine(database_url: str, *, echo: bool = False) -> Engine:
     if url.drivername in ("postgresql", "postgres"):
         url = url.set(drivername="postgresql+psycopg")
     return create_engine(
-        url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20, pool_use_lifo=True
+        url,
+        echo=echo,
+        pool_pre_ping=True,
+        pool_size=10,
+        max_overflow=20,
+        pool_use_lifo=True,
+        **JSON_ARGS,
     )
 
 

@@ -86,6 +86,12 @@ class RateLimited(VetancoError):
     message = "Superaste el límite de peticiones. Reintentá más tarde."
 
 
+class ServiceUnavailable(VetancoError):
+    status_code = 503
+    code = "service_unavailable"
+    message = "El servicio no puede guardar el pedido ahora. Reintentá más tarde."
+
+
 _STATUS_CODES = {
     400: ("bad_request", "Petición inválida."),
     401: (Unauthorized.code, Unauthorized.message),
@@ -131,6 +137,12 @@ def _respond(
     return _json(status, body, headers)
 
 
+def http_error_body(exc: StarletteHTTPException) -> dict[str, Any]:
+    """Starlette's own HTTP errors (404, 405, 413 while streaming…) in our JSON shape."""
+    code, message = _STATUS_CODES.get(exc.status_code, ("http_error", str(exc.detail)))
+    return {"error": code, "message": message, "details": []}
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Every failure, expected or not, leaves as the same JSON shape (or page, for the dashboard)."""
 
@@ -153,9 +165,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
-        code, message = _STATUS_CODES.get(exc.status_code, ("http_error", str(exc.detail)))
-        body = {"error": code, "message": message, "details": []}
-        return _respond(request, exc.status_code, body, exc.headers)
+        return _respond(request, exc.status_code, http_error_body(exc), exc.headers)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:

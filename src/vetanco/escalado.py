@@ -106,12 +106,12 @@ def serve_api_workers(
 def run_worker_loop() -> None:
     """One background loop until SIGTERM or SIGINT: `vetanco worker` itself, or one of its children."""
     from vetanco.db import Database
-    from vetanco.observability import configure_logging
+    from vetanco.observability import configurar_proceso
     from vetanco.wake import wake_dispatcher
     from vetanco.worker import BackgroundWorker
 
     settings = get_settings()
-    configure_logging(level=settings.log_level, json=settings.log_format == "json")
+    configurar_proceso(settings)
     stop = threading.Event()
 
     def _stop(*_: object) -> None:

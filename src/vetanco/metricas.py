@@ -10,6 +10,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import secrets
+from functools import lru_cache
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -58,6 +59,11 @@ WEBHOOK_RETRASO = Histogram(
     "Desde que el evento se confirmó hasta la respuesta 2xx del receptor.",
     buckets=RETRASOS,
 )
+KAPSO_POR_COMMIT = Histogram(
+    "vetanco_kapso_webhooks_por_commit",
+    "Webhooks de Kapso confirmados juntos en cada commit del ingreso (commit agrupado).",
+    buckets=(1, 2, 4, 8, 16, 32, 64, 128, 256),
+)
 CONVERSACIONES = Counter(
     "vetanco_bot_conversaciones",
     "Conversaciones del bot de WhatsApp que terminaron, por resultado.",
@@ -95,9 +101,19 @@ def _casos_nuevos(session: Session, _context: Any) -> None:
             al_confirmar(session, CASOS_CREADOS, canal=obj.canal)
 
 
+@lru_cache(maxsize=4096)
+def _series(method: str, route: str, status: int) -> tuple[Any, Any]:
+    """The label children of a route, resolved once: `labels()` costs more than the increment."""
+    return (
+        HTTP_PEDIDOS.labels(method=method, route=route, status=str(status)),
+        HTTP_LATENCIA.labels(method=method, route=route),
+    )
+
+
 def registrar_pedido(method: str, route: str, status: int, segundos: float) -> None:
-    HTTP_PEDIDOS.labels(method=method, route=route, status=str(status)).inc()
-    HTTP_LATENCIA.labels(method=method, route=route).observe(segundos)
+    pedidos, latencia = _series(method, route, status)
+    pedidos.inc()
+    latencia.observe(segundos)
 
 
 def _texto() -> bytes:

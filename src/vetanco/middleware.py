@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
+import secrets
 import time
-import uuid
 from typing import Any
 
 import structlog
@@ -64,7 +64,7 @@ def _request_id(scope: Scope) -> str:
             propuesto = value.decode("latin-1").strip()
             if _REQUEST_ID.match(propuesto):
                 return str(propuesto)
-    return uuid.uuid4().hex
+    return secrets.token_hex(16)
 
 
 class ResponseHeadersFromState:
@@ -85,12 +85,15 @@ class ResponseHeadersFromState:
         async def send_wrapper(message: Message) -> None:
             if message["type"] == "http.response.start":
                 status_holder["status"] = message["status"]
-                headers = MutableHeaders(scope=message)
                 server_ms = (time.perf_counter() - started) * 1000
-                headers.append("Server-Timing", f"app;dur={server_ms:.1f}")
-                headers["X-Request-ID"] = request_id
+                propios = [
+                    (b"server-timing", b"app;dur=%.1f" % server_ms),
+                    (b"x-request-id", request_id.encode()),
+                ]
+                message["headers"] = [*message.get("headers", ()), *propios]
                 extra = scope.get("state", {}).get("ratelimit_headers")
                 if extra:
+                    headers = MutableHeaders(scope=message)
                     for key, value in extra.items():
                         if key not in headers:
                             headers[key] = value

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import re
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from datetime import UTC, datetime
 from typing import Any
+
+import orjson
 
 from vetanco.db import utcnow
 
@@ -62,12 +63,19 @@ class Entrante:
         return f"{self.tipo}:{self.evento}:{self.conversation_id}:{self.timestamp}"
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """Field by field: `dataclasses.asdict` recurses and deep-copies, on every webhook's path."""
+        data = {name: getattr(self, name) for name in _CAMPOS}
+        if self.media is not None:
+            data["media"] = asdict(self.media)
+        return data
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Entrante:
         media = data.get("media")
         return cls(**{**data, "media": Media(**media) if media else None})
+
+
+_CAMPOS = tuple(f.name for f in fields(Entrante))
 
 
 def verificar_firma(*, body: bytes, headers: Mapping[str, str], secret: str | None) -> None:
@@ -97,8 +105,8 @@ def _iso(ts: Any) -> str:
 
 def parse(*, body: bytes, headers: Mapping[str, str]) -> list[Entrante]:
     try:
-        data = json.loads(body)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        data = orjson.loads(body)
+    except orjson.JSONDecodeError as exc:
         raise CuerpoInvalido("el cuerpo no es JSON") from exc
     if not isinstance(data, dict):
         raise CuerpoInvalido("el cuerpo debe ser un objeto JSON")

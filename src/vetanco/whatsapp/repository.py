@@ -10,7 +10,6 @@ from typing import Any, cast
 
 from sqlalchemy import Executable, Select, Table, bindparam, exists, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import BindParameter
 
@@ -41,11 +40,9 @@ _INSERT_EVENTO: dict[str, Executable] = {
 }
 
 
-def insert_evento(session: Session, values: dict[str, Any]) -> bool:
-    """True when new; a Core statement built once costs half the ORM insert on the webhook's path."""
-    stmt = _INSERT_EVENTO[session.get_bind().dialect.name]
-    result: CursorResult[Any] = session.execute(stmt, values)  # type: ignore[assignment]
-    return bool(result.rowcount)
+def insert_eventos(session: Session, filas: list[dict[str, Any]]) -> None:
+    """One executemany of a Core statement built once; a known dedup_key is skipped, not an error."""
+    session.execute(_INSERT_EVENTO[session.get_bind().dialect.name], filas)
 
 
 # The worker's per-event selects are built once, on first use (the mappers must be configured):

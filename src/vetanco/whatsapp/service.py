@@ -29,25 +29,35 @@ ESTADO_WA = {"sent": "enviado", "delivered": "entregado", "read": "leido", "fail
 VENTANA = timedelta(hours=24)
 
 
-def almacenar(session: Session, *, entrantes: list[Entrante], idempotency_key: str | None) -> int:
+def filas_de_eventos(
+    *, entrantes: list[Entrante], idempotency_key: str | None
+) -> list[dict[str, Any]]:
+    """The inbox rows of one webhook, built before its turn to write so the commit holds no parsing."""
+    ahora = utcnow()
+    return [
+        {
+            "dedup_key": e.dedup_key(idempotency_key, index)[:200],
+            "tipo": e.tipo,
+            "formato": e.formato,
+            "telefono": e.telefono,
+            "payload": e.as_dict(),
+            "received_at": ahora,
+            "attempts": 0,
+        }
+        for index, e in enumerate(entrantes)
+    ]
+
+
+def guardar_eventos(session: Session, filas: list[dict[str, Any]]) -> None:
     """Durably records each event once; Kapso's retries and batches dedupe on message id / key."""
-    nuevos = 0
-    for index, e in enumerate(entrantes):
-        nuevos += repository.insert_evento(
-            session,
-            {
-                "dedup_key": e.dedup_key(idempotency_key, index)[:200],
-                "tipo": e.tipo,
-                "formato": e.formato,
-                "telefono": e.telefono,
-                "payload": e.as_dict(),
-                "received_at": utcnow(),
-                "attempts": 0,
-            },
-        )
-    if nuevos:
+    if filas:
+        repository.insert_eventos(session, filas)
         after_commit(session, wake_dispatcher)
-    return nuevos
+
+
+def almacenar(session: Session, *, entrantes: list[Entrante], idempotency_key: str | None) -> None:
+    """Stores one webhook's events in the caller's transaction (tools and tests; HTTP groups them)."""
+    guardar_eventos(session, filas_de_eventos(entrantes=entrantes, idempotency_key=idempotency_key))
 
 
 def siguiente_evento(session: Session) -> KapsoEvento | None:
