@@ -25,7 +25,7 @@ format: install
 	$(UV) run --frozen ruff format src tests bench docs/hooks
 
 bench: install
-	VETANCO_PG_DURABLE=1 UV="$(UV)" ./scripts/with-test-services bash bench/todos.sh
+	VETANCO_PG_DURABLE=1 VETANCO_PG_DATA=bench/.datos/pg UV="$(UV)" ./scripts/with-test-services bash bench/todos.sh
 
 docs: install
 	NO_MKDOCS_2_WARNING=1 $(UV) run --frozen mkdocs build --strict

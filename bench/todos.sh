@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # `make bench`: every benchmark of issue 10, each printing its table (SQLite, then PostgreSQL).
-# Runs under scripts/with-test-services with VETANCO_PG_DURABLE=1, so PostgreSQL keeps fsync on.
-# BENCH_CASOS sets the size of the API benchmark's database (default 1 000 000; the SQLite file
-# is kept in bench/.datos/ and reused, PostgreSQL is seeded again in each throw-away cluster).
+# Runs under scripts/with-test-services with VETANCO_PG_DURABLE=1 (PostgreSQL keeps fsync on) and
+# VETANCO_PG_DATA=bench/.datos/pg (the cluster is kept between runs). BENCH_CASOS sets the size of
+# the API benchmark's database (default 1 000 000): the SQLite file and the PostgreSQL database
+# are seeded on the first run and reused by the next ones, both in bench/.datos/ (not in git).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 UV=${UV:-uv}
