@@ -103,3 +103,30 @@ def test_an_error_rolls_the_whole_round_back(db: Database) -> None:
         asyncio.run(escritura.guardar(["Vetancilina", "Ivermectina"]))
     with db.transaction(write=False) as session:
         assert session.scalar(select(func.count()).select_from(Producto)) == 0
+
+
+def test_after_a_crowded_round_the_next_one_waits_for_company_and_a_lone_request_never_does(
+    db: Database,
+) -> None:
+    registro = Registro()
+    escritura = EscrituraAgrupada(db, registro.escribir, espera=2.0)
+    respondidos: list[Any] = []
+
+    async def escenario() -> None:
+        primero = asyncio.create_task(_pedido(escritura, [0], respondidos))
+        await _esperar(registro.primera_abierta)
+        juntos = [asyncio.create_task(_pedido(escritura, [i], respondidos)) for i in (1, 2)]
+        await asyncio.sleep(0.05)
+        registro.soltar.set()
+        await asyncio.gather(primero, *juntos)
+        tercero = asyncio.create_task(_pedido(escritura, [3], respondidos))
+        await asyncio.sleep(0.1)
+        await asyncio.gather(tercero, _pedido(escritura, [4], respondidos))
+
+    asyncio.run(escenario())
+    assert registro.rondas == [[0], [1, 2], [3, 4]]  # 4 came 0.1 s after 3 and still joined it
+
+    solo: EscrituraAgrupada[int] = EscrituraAgrupada(db, lambda _s, _f: None, espera=30.0)
+    solo_registro: list[Any] = []
+    asyncio.run(asyncio.wait_for(_pedido(solo, [7], solo_registro), timeout=10))
+    assert solo_registro == [7]

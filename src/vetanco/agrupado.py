@@ -14,12 +14,15 @@ from starlette.concurrency import run_in_threadpool
 from vetanco.db import Database
 
 T = TypeVar("T")
+RECIENTE = 0.01  # s: a round older than this says nothing about the current load
 
 
 @dataclass
 class _Cola(Generic[T]):
     pendientes: list[tuple[list[T], asyncio.Future[None]]] = field(default_factory=list)
     tarea: asyncio.Task[None] | None = None
+    ultima_ronda: int = 0
+    fin_ultima: float = 0.0
 
 
 class EscrituraAgrupada(Generic[T]):
@@ -29,6 +32,11 @@ class EscrituraAgrupada(Generic[T]):
     throughput at 1/commit-time; here every caller still waits for the commit that holds its
     rows, so nothing is acknowledged before it is on disk, and a failed round fails all of its
     callers (none is acknowledged, the sender retries, the unique key deduplicates).
+
+    When the last round carried several requests (senders are concurrent), the next one waits
+    `espera` for more to join, like PostgreSQL's `commit_delay` with `commit_siblings`: a
+    commit's fixed cost (~170 µs of CPU on SQLite) is then shared by 10–30 requests instead of
+    3–5. A lone request never waits.
     """
 
     def __init__(
@@ -37,11 +45,13 @@ class EscrituraAgrupada(Generic[T]):
         escribir: Callable[[Session, list[T]], None],
         *,
         maximo: int = 256,
+        espera: float = 0.001,
         al_confirmar: Callable[[int], None] | None = None,
     ) -> None:
         self._db = db
         self._escribir = escribir
         self._maximo = maximo
+        self._espera = espera
         self._al_confirmar = al_confirmar
         self._colas: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Cola[T]] = (
             weakref.WeakKeyDictionary()
@@ -62,8 +72,11 @@ class EscrituraAgrupada(Generic[T]):
     async def _vaciar(self, cola: _Cola[T]) -> None:
         try:
             while cola.pendientes:
+                if self._acompanado(cola):
+                    await asyncio.sleep(self._espera)
                 ronda = cola.pendientes[: self._maximo]
                 del cola.pendientes[: len(ronda)]
+                cola.ultima_ronda = len(ronda)
                 filas = [fila for pedido, _ in ronda for fila in pedido]
                 try:
                     async with self._db.turno_de_escritura():
@@ -73,6 +86,7 @@ class EscrituraAgrupada(Generic[T]):
                         if not futuro.done():
                             futuro.set_exception(exc)
                     continue
+                cola.fin_ultima = asyncio.get_running_loop().time()
                 for _, futuro in ronda:
                     if not futuro.done():
                         futuro.set_result(None)
@@ -80,6 +94,16 @@ class EscrituraAgrupada(Generic[T]):
                     self._al_confirmar(len(ronda))
         finally:
             cola.tarea = None
+            cola.fin_ultima = asyncio.get_running_loop().time()
+
+    def _acompanado(self, cola: _Cola[T]) -> bool:
+        """Others are sending too: the last round, just now, carried more than one request."""
+        return (
+            self._espera > 0
+            and cola.ultima_ronda > 1
+            and len(cola.pendientes) < self._maximo
+            and asyncio.get_running_loop().time() - cola.fin_ultima < RECIENTE
+        )
 
     def _transaccion(self, filas: list[T]) -> None:
         with self._db.transaction() as session:
