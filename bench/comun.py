@@ -55,7 +55,12 @@ PostgresAdmin = Annotated[
     str,
     typer.Option(envvar="VETANCO_TEST_POSTGRES_URL", help="Servidor PostgreSQL para --postgres"),
 ]
-Perfil = Annotated[Path | None, typer.Option(help="Perfilar sólo nuestro servidor, una corrida")]
+Perfil = Annotated[
+    Path | None,
+    typer.Option(
+        help="Perfilar sólo nuestro servidor, una corrida: .prof (cProfile) o .html (pyinstrument)"
+    ),
+]
 
 
 def sembrar(db: Any, settings: Any, casos: int) -> None:
@@ -212,20 +217,46 @@ def _perfilando(destino: Path) -> Iterator[None]:
         stats.dump_stats(destino)
 
 
+@contextlib.contextmanager
+def _muestreando(destino: Path) -> Iterator[None]:
+    """pyinstrument, a sampling profiler that follows coroutines across awaits: the event loop's
+    call tree in wall time (HTML in `destino`, the text tree next to it). Threads are not in it;
+    the cProfile variant (.prof) covers them."""
+    from pyinstrument import Profiler
+
+    profiler = Profiler(interval=0.0005, async_mode="enabled")
+    profiler.start()
+    try:
+        yield
+    finally:
+        profiler.stop()
+        destino.write_text(profiler.output_html())
+        destino.with_suffix(".txt").write_text(profiler.output_text(show_all=False))
+
+
 def serve(
     app: str = typer.Argument(..., help="módulo:fábrica de la app ASGI"),
     port: int = typer.Option(..., help="Puerto en 127.0.0.1"),
-    perfil: Path | None = typer.Option(None, help="Guardar un perfil cProfile aquí al terminar"),
+    perfil: Path | None = typer.Option(
+        None, help="Perfil al terminar: .prof = cProfile de todos los hilos, .html = pyinstrument"
+    ),
 ) -> None:
     """The one way every benchmarked server starts, so ours and the baseline differ only in the app."""
     module, _, attr = app.partition(":")
     factory = getattr(importlib.import_module(module), attr)
-    with _perfilando(perfil) if perfil else contextlib.nullcontext():
+    perfilando: Any = contextlib.nullcontext()
+    if perfil:
+        perfilando = _muestreando(perfil) if perfil.suffix == ".html" else _perfilando(perfil)
+    with perfilando:
         uvicorn.run(factory, factory=True, port=port, **UVICORN)
 
 
 def mostrar_perfil(archivo: Path, *, filas: int = 35) -> None:
     """The functions that take the most time themselves, then the heaviest call trees."""
+    if archivo.suffix == ".html":
+        console.print(archivo.with_suffix(".txt").read_text())
+        console.print(f"perfil interactivo: {archivo}")
+        return
     stats = pstats.Stats(str(archivo))
     stats.sort_stats("tottime").print_stats(filas)
     stats.sort_stats("cumulative").print_stats(filas)

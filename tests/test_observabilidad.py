@@ -126,3 +126,23 @@ def test_metricas_sumadas_entre_procesos(tmp_path: Path) -> None:
     ).stdout
     assert 'vetanco_casos_creados_total{canal="api"} 7.0' in texto
     assert 'vetanco_http_requests_total{method="GET",route="/api/casos",status="200"} 2.0' in texto
+
+
+def test_request_ids_generados_no_se_repiten_ni_entre_procesos_hijos() -> None:
+    import os
+
+    from vetanco.middleware import _request_id
+
+    ids = {_request_id({"headers": []}) for _ in range(10_000)}
+    assert len(ids) == 10_000
+    assert all(len(i) == 32 and int(i, 16) >= 0 for i in ids)
+    lectura, escritura = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.write(escritura, _request_id({"headers": []}).encode())
+        os._exit(0)
+    os.waitpid(pid, 0)
+    del_hijo = os.read(lectura, 64).decode()
+    padre = _request_id({"headers": []})
+    assert del_hijo[:20] != padre[:20]  # a forked API process draws its own prefix
+    assert del_hijo not in ids
