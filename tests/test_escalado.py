@@ -86,7 +86,9 @@ def test_two_api_processes_and_two_workers_share_one_database(
         "VETANCO_RATE_LIMIT": f"{LIMITE}/minute",
         "VETANCO_METRICS_TOKEN": TOKEN,
         "VETANCO_WORKER_CONCURRENCY": str(PARALELO),
-        "VETANCO_WEBHOOK_LEASE_SECONDS": str(DEMORA + 3),
+        # short, so the killed worker's deliveries are re-claimed soon; long enough that a
+        # loaded CI machine records a round's answers before another worker may take it over
+        "VETANCO_WEBHOOK_LEASE_SECONDS": str(DEMORA + 8),
     }
     receiver = Receiver(Behaviour(delay=DEMORA)).start()
     try:

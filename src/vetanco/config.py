@@ -83,6 +83,13 @@ class Settings(BaseSettings):
     kapso_template_estado: str | None = None
     whatsapp_retry_schedule: str = "1,5,30,120,600,1800"
     whatsapp_media_max_bytes: int = Field(default=16 * 1024 * 1024, gt=0)
+    whatsapp_concurrency: int = Field(
+        default=4,
+        ge=1,
+        le=32,
+        description="Mensajes entrantes de WhatsApp que el bot atiende en paralelo por proceso "
+        "(con PostgreSQL; con SQLite, de a uno)",
+    )
     conversation_reset_after: float = Field(default=24 * 3600, gt=0)
 
     triage_rules: Path | None = Field(

@@ -152,19 +152,32 @@ class Database:
             weakref.WeakKeyDictionary()
         )
 
-    def session(self, *, write: bool = True) -> Session:
-        return (self._write if write else self._read)()
+    def session(self, *, write: bool = True, bind: Connection | None = None) -> Session:
+        factory = self._write if write else self._read
+        return factory() if bind is None else factory(bind=bind)
 
     @contextmanager
-    def transaction(self, *, write: bool = True) -> Iterator[Session]:
+    def transaction(
+        self, *, write: bool = True, bind: Connection | None = None
+    ) -> Iterator[Session]:
         """One unit of work for CLI commands and jobs: commit on success, roll back on error."""
-        with self.session(write=write) as session:
+        with self.session(write=write, bind=bind) as session:
             try:
                 yield session
                 session.commit()
             except BaseException:
                 session.rollback()
                 raise
+
+    @contextmanager
+    def held_connection(self) -> Iterator[Connection | None]:
+        """PostgreSQL: one connection for a run of transactions (`bind=`), pre-pinged once, not
+        per transaction; SQLite: None, its single writer must go back to the pool after each."""
+        if self.is_sqlite:
+            yield None
+            return
+        with self._writer.connect() as connection:
+            yield connection
 
     @asynccontextmanager
     async def turno_de_escritura(self) -> AsyncIterator[None]:

@@ -45,10 +45,26 @@ class SecuenciaCaso(Base):
 class Caso(Base):
     __tablename__ = "casos"
     __table_args__ = (
-        Index("ix_casos_created_at", "created_at"),
-        Index("ix_casos_estado_created_at", "estado", "created_at"),
+        # a list page: its leading filter, its sort order, then the other filters (migration 0020)
+        Index("ix_casos_created_at", "created_at", "numero_caso"),
+        Index("ix_casos_updated_at", "updated_at", "numero_caso"),
+        Index(
+            "ix_casos_tipo_created_at",
+            "tipo_caso",
+            "created_at",
+            "numero_caso",
+            "criticidad",
+            "estado",
+        ),
+        Index(
+            "ix_casos_criticidad_created_at",
+            "criticidad",
+            "created_at",
+            "numero_caso",
+            "tipo_caso",
+            "estado",
+        ),
         Index("ix_casos_registrado_por", "registrado_por", "created_at"),
-        Index("ix_casos_tipo_criticidad", "tipo_caso", "criticidad"),
         Index("ix_casos_dedup", "que_sucedio_hash", "cliente_id"),
         Index("ix_casos_evento_adverso", "evento_adverso"),
         Index("ix_casos_sla_vence", "sla_vence"),
@@ -108,6 +124,17 @@ class Caso(Base):
     relojes: Mapped[list[RelojCaso]] = relationship(
         order_by="RelojCaso.created_at", lazy="selectin"
     )
+
+
+# newest first within each estado, so `orden=estado` reads it in order too (migration 0020)
+Index(
+    "ix_casos_estado_created_at",
+    Caso.estado,
+    Caso.created_at.desc(),
+    Caso.numero_caso.desc(),
+    Caso.tipo_caso,
+    Caso.criticidad,
+)
 
 
 class ProductoAfectado(Base):

@@ -17,13 +17,14 @@ def alembic_config(database_url: str | None = None) -> Config:
     return cfg
 
 
-FUERA_DE_LOS_MODELOS = ("casos_fts", "ix_casos_busqueda_trgm")
+FUERA_DE_LOS_MODELOS = ("casos_fts", "ix_casos_busqueda_trgm", "ix_casos_criticidad_rango")
 
 
 def incluir(
     _objeto: object, nombre: str | None, _tipo: str, _reflejado: bool, _par: object
 ) -> bool:
-    """Search indexes that exist only in the database (migration 0015) are not model drift."""
+    """Indexes that exist only in the database are not model drift: search (migration 0015) and
+    the criticidad sort (0020), an expression index autogenerate cannot compare."""
     return not (nombre or "").startswith(FUERA_DE_LOS_MODELOS)
 
 

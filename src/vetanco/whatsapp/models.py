@@ -6,24 +6,42 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, Uuid
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, Uuid, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from vetanco.db import Base, UTCDateTime, new_id, utcnow
 from vetanco.webhooks.models import BigId
+
+EN_COLA_SQL = "processed_at IS NULL"
 
 
 class KapsoEvento(Base):
     """Durable inbox: one row per inbound event, deduplicated by `dedup_key`, processed later."""
 
     __tablename__ = "kapso_eventos"
-    __table_args__ = (Index("ix_kapso_eventos_pendientes", "processed_at", "id"),)
+    # only unprocessed events, in claim order: the bot's claim stays O(pending) however long the
+    # inbox's history and however stale the planner's statistics (migration 0021)
+    __table_args__ = (
+        Index(
+            "ix_kapso_eventos_en_cola",
+            "id",
+            sqlite_where=text(EN_COLA_SQL),
+            postgresql_where=text(EN_COLA_SQL),
+        ),
+        Index(
+            "ix_kapso_eventos_telefono_en_cola",
+            "telefono",
+            "id",
+            sqlite_where=text(EN_COLA_SQL),
+            postgresql_where=text(EN_COLA_SQL),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     dedup_key: Mapped[str] = mapped_column(String(200), unique=True)
     tipo: Mapped[str] = mapped_column(String(20))
     formato: Mapped[str] = mapped_column(String(10))
-    telefono: Mapped[str | None] = mapped_column(String(30), index=True)
+    telefono: Mapped[str | None] = mapped_column(String(30))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

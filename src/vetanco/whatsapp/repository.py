@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Collection
 from datetime import datetime
 from functools import cache
 from typing import Any, cast
@@ -50,9 +51,9 @@ def insert_eventos(session: Session, filas: list[dict[str, Any]]) -> None:
 
 
 @cache
-def _claim_evento() -> Select[KapsoEvento]:
+def _claim_evento(*, excluding: bool) -> Select[KapsoEvento]:
     older = aliased(KapsoEvento)
-    return (
+    stmt = (
         select(KapsoEvento)
         .where(
             KapsoEvento.processed_at.is_(None),
@@ -67,11 +68,19 @@ def _claim_evento() -> Select[KapsoEvento]:
         .limit(1)
         .with_for_update(skip_locked=True)
     )
+    if excluding:
+        stmt = stmt.where(KapsoEvento.id.not_in(bindparam("excluidos", expanding=True)))
+    return stmt
 
 
-def claim_evento(session: Session, *, now: datetime) -> KapsoEvento | None:
+def claim_evento(
+    session: Session, *, now: datetime, excluidos: Collection[int] = ()
+) -> KapsoEvento | None:
     """The oldest unprocessed event whose phone has no older one pending: per-phone order."""
-    return session.scalars(_claim_evento(), {"now": now}).first()
+    if excluidos:  # failures being recorded by another thread: they wait for their retry_at
+        stmt = _claim_evento(excluding=True)
+        return session.scalars(stmt, {"now": now, "excluidos": list(excluidos)}).first()
+    return session.scalars(_claim_evento(excluding=False), {"now": now}).first()
 
 
 @cache
@@ -87,6 +96,20 @@ def conversacion_por_telefono(session: Session, telefono: str) -> Conversacion |
 
 def conversacion(session: Session, conversacion_id: uuid.UUID) -> Conversacion | None:
     return session.get(Conversacion, conversacion_id)
+
+
+def conversaciones_por_id(
+    session: Session, ids: Collection[uuid.UUID]
+) -> dict[uuid.UUID, Conversacion]:
+    """A batch's conversations in one query, not one `get` each."""
+    stmt = select(Conversacion).where(Conversacion.id.in_(ids))
+    return {c.id: c for c in session.scalars(stmt)} if ids else {}
+
+
+def mensajes_por_id(session: Session, ids: Collection[int]) -> dict[int, MensajeWhatsapp]:
+    """A batch's messages in one query, not one `get` each."""
+    stmt = select(MensajeWhatsapp).where(MensajeWhatsapp.id.in_(ids))
+    return {m.id: m for m in session.scalars(stmt)} if ids else {}
 
 
 def conversaciones(session: Session, *, requiere_humano: bool | None) -> list[Conversacion]:

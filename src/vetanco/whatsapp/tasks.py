@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import httpx
 import structlog
+from sqlalchemy.engine import Connection
 
 from vetanco.config import Settings
 from vetanco.db import Database, utcnow
@@ -21,6 +23,16 @@ LEASE_SECONDS = 60.0
 IN_FLIGHT_RETRY = 1.0
 
 
+@dataclass(slots=True)
+class _Ronda:
+    """One run_once: the events still allowed, the claimers running and what they did."""
+
+    restantes: int
+    activos: int = 1
+    hechos: int = 0
+    reclamadores: list[Future[None]] = field(default_factory=list)
+
+
 class InboundProcessor:
     """One stored event per transaction: the bot's state, the case and the replies commit together."""
 
@@ -28,29 +40,107 @@ class InboundProcessor:
         self.db = db
         self.settings = settings
         self.batch = batch
+        # The claim skips locked events and a phone's later ones, so threads can share the inbox
+        # with each phone kept in order; SQLite has a single writer: more threads only wait.
+        self.hilos = 1 if db.is_sqlite else settings.whatsapp_concurrency
+        self.pool = (
+            ThreadPoolExecutor(max_workers=self.hilos - 1, thread_name_prefix="bot")
+            if self.hilos > 1
+            else None
+        )
+        self._lock = threading.Lock()
+        self._fallando: set[int] = set()
 
     def run_once(self) -> int:
-        done = 0
-        for _ in range(self.batch):
-            evento_id: int | None = None
-            try:
-                with self.db.transaction() as session:
-                    evento = service.siguiente_evento(session)
-                    if evento is None:
-                        return done
-                    evento_id = evento.id
-                    service.procesar(session, evento=evento, settings=self.settings)
-            except Exception as exc:
-                log.exception("kapso_event_failed", evento=evento_id)
-                if evento_id is None:
-                    return done
-                with self.db.transaction() as session:
-                    service.registrar_fallo(session, evento_id=evento_id, error=repr(exc))
-            done += 1
-        return done
+        """Claims in this thread and, while there is work, in up to `hilos - 1` more."""
+        ronda = _Ronda(restantes=self.batch)
+        self._reclamar(ronda)
+        index = 0
+        while index < len(ronda.reclamadores):  # a claimer may start another before it ends
+            ronda.reclamadores[index].result()
+            index += 1
+        return ronda.hechos
 
     def close(self) -> None:
-        """Nothing to release; present so every worker task closes the same way."""
+        if self.pool is not None:
+            self.pool.shutdown(wait=True)
+
+    def _reclamar(self, ronda: _Ronda) -> None:
+        """Claim, process, commit, until the inbox is empty, the run's quota is spent or one fails."""
+        try:
+            with self.db.held_connection() as conexion:
+                seguidos = 0
+                while self._turno(ronda) and self._uno(ronda, conexion, cola=seguidos > 0):
+                    seguidos += 1
+        except Exception:
+            log.exception("kapso_claim_failed")
+        finally:
+            with self._lock:
+                ronda.activos -= 1
+
+    def _turno(self, ronda: _Ronda) -> bool:
+        with self._lock:
+            if ronda.restantes <= 0:
+                return False
+            ronda.restantes -= 1
+            return True
+
+    def _uno(self, ronda: _Ronda, conexion: Connection | None, *, cola: bool) -> bool:
+        """One event; False when there was none or it failed (its connection may be the cause)."""
+        with self._lock:
+            excluidos = tuple(self._fallando)
+        evento_id: int | None = None
+        try:
+            with self.db.transaction(bind=conexion) as session:
+                evento = repository.claim_evento(session, now=utcnow(), excluidos=excluidos)
+                if evento is None:
+                    return False
+                evento_id = evento.id
+                # Events queue up (this claimer found one right after another): one more thread.
+                # Not for a lone event: the helper's empty claim would only delay its reply.
+                if cola:
+                    self._sumar_reclamador(ronda)
+                try:
+                    service.procesar(session, evento=evento, settings=self.settings)
+                    session.flush()
+                except Exception:
+                    with self._lock:  # before the rollback unlocks it: no other thread retries it
+                        self._fallando.add(evento_id)
+                    raise
+        except Exception as exc:
+            if evento_id is None:
+                raise
+            log.exception("kapso_event_failed", evento=evento_id)
+            self._registrar_fallo(evento_id, exc)
+            self._contar(ronda)
+            return False
+        self._contar(ronda)
+        return True
+
+    def _registrar_fallo(self, evento_id: int, exc: Exception) -> None:
+        try:
+            with self.db.transaction() as session:
+                service.registrar_fallo(session, evento_id=evento_id, error=repr(exc))
+        finally:
+            with self._lock:
+                self._fallando.discard(evento_id)
+
+    def _contar(self, ronda: _Ronda) -> None:
+        with self._lock:
+            ronda.hechos += 1
+
+    def _sumar_reclamador(self, ronda: _Ronda) -> None:
+        """Work found: one more thread claims beside this one, if the pool and the quota allow."""
+        if self.pool is None:
+            return
+        with self._lock:
+            if ronda.activos >= self.hilos or ronda.restantes <= 0:
+                return
+            try:
+                ronda.reclamadores.append(self.pool.submit(self._reclamar, ronda))
+            except RuntimeError:  # closing: the pool takes no more work
+                return
+            ronda.activos += 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,9 +173,10 @@ class Sender:
             claimed = repository.claim_salientes(
                 session, now=now, lease_until=now + timedelta(seconds=LEASE_SECONDS), limit=20
             )
+            convs = repository.conversaciones_por_id(session, {m.conversacion_id for m in claimed})
             envios = []
             for m in claimed:
-                conv = session.get(Conversacion, m.conversacion_id)
+                conv = convs.get(m.conversacion_id)
                 body = self._cuerpo(m, conv, now)
                 if body is None:
                     continue
@@ -97,8 +188,9 @@ class Sender:
             return 0
         results = list(self.pool.map(self._post, envios))
         with self.db.transaction() as session:
+            mensajes = repository.mensajes_por_id(session, [e.mensaje_id for e in envios])
             for envio, (status, wamid, error) in zip(envios, results, strict=True):
-                mensaje = session.get(MensajeWhatsapp, envio.mensaje_id)
+                mensaje = mensajes.get(envio.mensaje_id)
                 if mensaje is not None:
                     self._record(mensaje, status, wamid, error)
         return len(envios)
