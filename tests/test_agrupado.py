@@ -130,3 +130,26 @@ def test_after_a_crowded_round_the_next_one_waits_for_company_and_a_lone_request
     solo_registro: list[Any] = []
     asyncio.run(asyncio.wait_for(_pedido(solo, [7], solo_registro), timeout=10))
     assert solo_registro == [7]
+
+
+def test_two_rounds_in_flight_where_the_database_commits_in_parallel(db: Database) -> None:
+    registro = Registro()
+    escritura = EscrituraAgrupada(db, registro.escribir, simultaneas=2)
+    respondidos: list[Any] = []
+
+    async def escenario() -> None:
+        primero = asyncio.create_task(_pedido(escritura, [0], respondidos))
+        await _esperar(registro.primera_abierta)
+        segundo = asyncio.create_task(_pedido(escritura, [1], respondidos))
+        if db.is_sqlite:  # one writer: the second round waits for the first's turn
+            await asyncio.sleep(0.1)
+            assert registro.rondas == [[0]]
+        else:
+            await asyncio.wait_for(segundo, timeout=10)  # committed while the first is open
+            assert respondidos == [1]
+        registro.soltar.set()
+        await asyncio.gather(primero, segundo)
+
+    asyncio.run(escenario())
+    assert registro.rondas == [[0], [1]]
+    assert sorted(respondidos) == [0, 1]

@@ -20,7 +20,7 @@ RECIENTE = 0.01  # s: a round older than this says nothing about the current loa
 @dataclass
 class _Cola(Generic[T]):
     pendientes: list[tuple[list[T], asyncio.Future[None]]] = field(default_factory=list)
-    tarea: asyncio.Task[None] | None = None
+    tareas: set[asyncio.Task[None]] = field(default_factory=set)
     ultima_ronda: int = 0
     fin_ultima: float = 0.0
 
@@ -37,6 +37,10 @@ class EscrituraAgrupada(Generic[T]):
     `espera` for more to join, like PostgreSQL's `commit_delay` with `commit_siblings`: a
     commit's fixed cost (~170 µs of CPU on SQLite) is then shared by 10–30 requests instead of
     3–5. A lone request never waits.
+
+    `simultaneas` rounds may be in flight at once: PostgreSQL commits them in parallel (its own
+    group commit shares the fsync), so a durable commit's wait is not paid twice; SQLite has one
+    writer and keeps one.
     """
 
     def __init__(
@@ -46,12 +50,14 @@ class EscrituraAgrupada(Generic[T]):
         *,
         maximo: int = 256,
         espera: float = 0.001,
+        simultaneas: int = 1,
         al_confirmar: Callable[[int], None] | None = None,
     ) -> None:
         self._db = db
         self._escribir = escribir
         self._maximo = maximo
         self._espera = espera
+        self._simultaneas = simultaneas
         self._al_confirmar = al_confirmar
         self._colas: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Cola[T]] = (
             weakref.WeakKeyDictionary()
@@ -65,8 +71,8 @@ class EscrituraAgrupada(Generic[T]):
             cola = self._colas[loop] = _Cola()
         futuro: asyncio.Future[None] = loop.create_future()
         cola.pendientes.append((filas, futuro))
-        if cola.tarea is None:
-            cola.tarea = loop.create_task(self._vaciar(cola))
+        if len(cola.tareas) < self._simultaneas:
+            cola.tareas.add(loop.create_task(self._vaciar(cola)))
         await asyncio.shield(futuro)
 
     async def _vaciar(self, cola: _Cola[T]) -> None:
@@ -74,6 +80,8 @@ class EscrituraAgrupada(Generic[T]):
             while cola.pendientes:
                 if self._acompanado(cola):
                     await asyncio.sleep(self._espera)
+                    if not cola.pendientes:  # a round running beside this one took them
+                        continue
                 ronda = cola.pendientes[: self._maximo]
                 del cola.pendientes[: len(ronda)]
                 cola.ultima_ronda = len(ronda)
@@ -92,8 +100,10 @@ class EscrituraAgrupada(Generic[T]):
                         futuro.set_result(None)
                 if self._al_confirmar is not None:
                     self._al_confirmar(len(ronda))
-        finally:
-            cola.tarea = None
+        finally:  # leaves the set before any other coroutine runs: none can find it ending
+            tarea = asyncio.current_task()
+            if tarea is not None:
+                cola.tareas.discard(tarea)
             cola.fin_ultima = asyncio.get_running_loop().time()
 
     def _acompanado(self, cola: _Cola[T]) -> bool:

@@ -39,7 +39,10 @@ class IngresoKapso:
         secret = settings.kapso_webhook_secret
         self._secret = secret.get_secret_value() if secret else None
         self._escritura: EscrituraAgrupada[dict[str, Any]] = EscrituraAgrupada(
-            db, service.guardar_eventos, al_confirmar=metricas.KAPSO_POR_COMMIT.observe
+            db,
+            service.guardar_eventos,
+            simultaneas=1 if db.is_sqlite else 2,
+            al_confirmar=metricas.KAPSO_POR_COMMIT.observe,
         )
 
     async def recibir(self, *, body: bytes, headers: Mapping[str, str]) -> None:
