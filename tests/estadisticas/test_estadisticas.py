@@ -159,6 +159,19 @@ def test_todos_los_bloques_y_sumas(api: Api) -> None:
     ]
 
 
+def test_por_criticidad_suma_todos_los_estados(api: Api) -> None:
+    """Each criticidad adds its reclamos in every state (it used to keep one state's count)."""
+    reclamo(api, "mayor")
+    investigado = reclamo(api, "mayor")
+    resuelto = reclamo(api, "mayor")
+    assert (
+        api.put(f"/api/casos/{investigado}/estado", json={"estado": "en_investigacion"}).status_code
+        == 200
+    )
+    resolver(api, resuelto)
+    assert ok(api)["por_criticidad"] == {"critico": 0, "mayor": 3, "menor": 0}
+
+
 def test_reclasificar_mueve_la_cuenta(api: Api) -> None:
     numero = reclamo(api, "menor")
     assert ok(api)["por_criticidad"] == {"critico": 0, "mayor": 0, "menor": 1}

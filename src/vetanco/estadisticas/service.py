@@ -63,7 +63,10 @@ def _estadisticas(
     tipos = _sumar(h.casos, 0)
     estados = _sumar(h.casos, 2)
     reclamo = TipoCaso.reclamo.value
-    criticidades = Counter({c: n for (t, c, _), n in h.casos.items() if t == reclamo})
+    criticidades: Counter[str] = Counter()
+    for (tipo, criticidad, _estado), n in h.casos.items():
+        if tipo == reclamo:
+            criticidades[criticidad] += n
     return Estadisticas(
         periodo=Periodo(desde=fecha_desde, hasta=fecha_hasta),
         totales=Totales(
