@@ -19,8 +19,13 @@ def fold(text: str) -> str:
 
 def fingerprint(text: str) -> str:
     """Hash of the folded text without punctuation, so trivial edits still count as the same story."""
-    folded = _SPACES.sub(" ", _PUNCT.sub(" ", fold(text))).strip()
-    return hashlib.sha256(folded.encode()).hexdigest()
+    return fingerprint_folded(fold(text))
+
+
+def fingerprint_folded(folded: str) -> str:
+    """`fingerprint` of text already folded (bulk loaders fold once for several uses)."""
+    sin_signos = _SPACES.sub(" ", _PUNCT.sub(" ", folded)).strip()
+    return hashlib.sha256(sin_signos.encode()).hexdigest()
 
 
 def like_pattern(text: str, *, prefix: bool = True, suffix: bool = True) -> str:

@@ -12,12 +12,13 @@ from typer.testing import CliRunner
 from tests.conftest import Api
 from tests.factories import crear_caso
 from vetanco.casos.historial import verificar
-from vetanco.casos.models import Caso, SecuenciaCaso
+from vetanco.casos.models import Caso, ProductoAfectado, SecuenciaCaso
 from vetanco.cli import app as cli
 from vetanco.config import get_settings
 from vetanco.db import Database
 from vetanco.estadisticas import acumulado
 from vetanco.estadisticas.models import ResumenPendiente
+from vetanco.politicas import Politicas
 from vetanco.sla.models import RelojCaso
 
 N = 400
@@ -77,3 +78,31 @@ def test_api_y_estadisticas_sobre_lo_sembrado(sembrado: Api, db: Database) -> No
     with db.transaction() as session:
         acumulado.recalcular(session, dias=acumulado.todos_los_dias(session))
     assert sembrado.get("/api/estadisticas").json() == sembradas
+
+
+def test_la_busqueda_encuentra_lo_sembrado_y_lo_que_se_crea_despues(
+    sembrado: Api, db: Database
+) -> None:
+    """The seed fills the search index in bulk (SQLite: without its trigger for a moment); the
+    seeded cases are found, and so is a case created afterwards, through the trigger."""
+    with db.transaction(write=False) as session:
+        numero, lote = session.execute(
+            select(Caso.numero_caso, ProductoAfectado.numero_lote)
+            .join(ProductoAfectado, ProductoAfectado.caso_id == Caso.id)
+            .order_by(Caso.created_at)
+            .limit(1)
+        ).one()
+    encontrados = sembrado.get("/api/casos", params={"q": lote, "limit": 100}).json()["data"]
+    assert numero in [c["numero_caso"] for c in encontrados]
+    nuevo = crear_caso(sembrado, descripcion={"que_sucedio": "Frasco con grumos violetas"})
+    assert [
+        c["numero_caso"] for c in sembrado.get("/api/casos?q=grumos violetas").json()["data"]
+    ] == [nuevo]
+
+
+def test_relojes_vencen_en_horas_habiles_exactas(sembrado: Api, db: Database) -> None:
+    calendario = Politicas.desde(get_settings()).calendario
+    with db.transaction(write=False) as session:
+        relojes = session.scalars(select(RelojCaso).order_by(RelojCaso.inicio).limit(200)).all()
+    for reloj in relojes:
+        assert reloj.vence == calendario.sumar_horas(reloj.inicio, reloj.objetivo_horas)

@@ -6,6 +6,7 @@ import random
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from itertools import accumulate
 from typing import Any
 
 from sqlalchemy import insert, select, update
@@ -13,28 +14,22 @@ from sqlalchemy.orm import Session
 from stdnum.ar import cuit as stdnum_cuit
 
 from vetanco.casos.enums import TipoCaso
-from vetanco.casos.historial import GENESIS, digest
-from vetanco.casos.models import (
-    Caso,
-    Clasificacion,
-    HistorialCaso,
-    ProductoAfectado,
-    SecuenciaCaso,
-)
+from vetanco.casos.models import Caso, Clasificacion, ProductoAfectado, SecuenciaCaso
 from vetanco.casos.service import numero_caso
 from vetanco.clientes.models import Cliente
 from vetanco.colaboradores.models import Colaborador
 from vetanco.demo import datos
+from vetanco.demo.escritura import busqueda_en_bloque, escribir
+from vetanco.demo.filas import ACTOR, Historial, Plegado, id_ordenado, investigacion, relojes
+from vetanco.demo.plazos import Plazos
 from vetanco.estadisticas import acumulado
 from vetanco.investigaciones.models import Investigacion
 from vetanco.politicas import Politicas
 from vetanco.productos import service as productos_service
 from vetanco.productos.models import Producto
 from vetanco.productos.schemas import ProductoFila, clave_producto
-from vetanco.sla.models import RelojCaso
-from vetanco.text import fingerprint, fold
+from vetanco.text import fold
 
-ACTOR = "demo"
 TIPOS = (
     (("reclamo", "critico"), 0.05),
     (("reclamo", "mayor"), 0.20),
@@ -44,11 +39,16 @@ TIPOS = (
     (("pendiente_clasificacion", None), 0.05),
 )
 CANALES = (("whatsapp", 0.55), ("telefono", 0.15), ("email", 0.15), ("web", 0.1), ("api", 0.05))
+_TIPOS = [t for t, _ in TIPOS]
+_TIPOS_ACUMULADO = list(accumulate(w for _, w in TIPOS))
+_CANALES = [c for c, _ in CANALES]
+_CANALES_ACUMULADO = list(accumulate(w for _, w in CANALES))
+RESOLUCION = "Se respondió al cliente y se cerró el seguimiento."
 
 
 @dataclass(slots=True)
 class Lote:
-    """One batch's rows per table, inserted together."""
+    """One batch's rows per table, inserted together (parents first: the order rows arrive)."""
 
     filas: dict[type[Any], list[dict[str, Any]]] = field(default_factory=dict)
 
@@ -71,7 +71,12 @@ class Sembrador:
             (self.rng.choice(datos.PRODUCTOS), self._lote_nuevo())
             for _ in range(max(20, casos // 40))
         ]
-        self._vence_cache: dict[tuple[datetime, float], datetime] = {}
+        self.plazos = Plazos(
+            politicas.calendario,
+            desde=self.inicio.date() - timedelta(days=1),
+            hasta=self.fin.date() + timedelta(days=365),
+        )
+        self._plegado = Plegado()
         self.hechos = 0
 
     def _lote_nuevo(self) -> str:
@@ -123,7 +128,7 @@ class Sembrador:
                     "updated_at": self.inicio,
                 }
             )
-        session.execute(insert(Cliente), filas)
+        escribir(session, Cliente, filas)
         self._catalogo(session)
         self.clientes = [f["id"] for f in filas]
         staff: list[dict[str, Any]] = [
@@ -139,73 +144,10 @@ class Sembrador:
         session.execute(insert(Colaborador), staff)
         self.colaboradores = [s["id"] for s in staff]
 
-    def _vence(self, inicio: datetime, horas: float) -> datetime:
-        """Business-hour arithmetic is the slow part; cases starting in the same hour share it."""
-        hora = inicio.replace(minute=0, second=0)
-        key = (hora, horas)
-        if key not in self._vence_cache:
-            self._vence_cache[key] = self.politicas.calendario.sumar_horas(hora, horas)
-        return self._vence_cache[key] + (inicio - hora)
-
-    def _relojes(self, lote: Lote, caso: dict[str, Any], cerrado: datetime | None) -> None:
-        politica = caso["criticidad"] if caso["tipo_caso"] == "reclamo" else caso["tipo_caso"]
-        objetivo = self.politicas.objetivos[politica]
-        horas = {
-            "primera_respuesta": objetivo.primera_respuesta_horas,
-            "resolucion": objetivo.resolucion_dias * self.politicas.calendario.horas_por_dia,
-        }
-        riesgo = 1 - self.politicas.riesgo_fraccion
-        relojes = []
-        for tipo, objetivo_horas in horas.items():
-            cumplido = caso["primera_respuesta_at"] if tipo == "primera_respuesta" else cerrado
-            reloj = {
-                "id": uuid.uuid4(),
-                "caso_id": caso["id"],
-                "tipo": tipo,
-                "politica": politica,
-                "habiles": True,
-                "objetivo_horas": objetivo_horas,
-                "inicio": caso["created_at"],
-                "vence": self._vence(caso["created_at"], objetivo_horas),
-                "riesgo_desde": self._vence(caso["created_at"], objetivo_horas * riesgo),
-                "pausa_horas": 0.0,
-                "cumplido_at": cumplido,
-                "created_at": caso["created_at"],
-                "updated_at": cumplido or caso["created_at"],
-            }
-            lote.add(RelojCaso, reloj)
-            relojes.append(reloj)
-        en_curso = [r for r in relojes if r["cumplido_at"] is None]
-        caso["sla_vence"] = min((r["vence"] for r in en_curso), default=None)
-        caso["sla_riesgo_desde"] = min((r["riesgo_desde"] for r in en_curso), default=None)
-        caso["sla_incumplido"] = any(
-            r["cumplido_at"] is not None and r["cumplido_at"] > r["vence"] for r in relojes
-        )
-
-    def _historial(
-        self, lote: Lote, caso: dict[str, Any], pasos: list[tuple[datetime, str, dict[str, Any]]]
-    ) -> None:
-        anterior = GENESIS
-        for secuencia, (cuando, accion, cambios) in enumerate(pasos, start=1):
-            fila = {
-                "id": uuid.uuid4(),
-                "caso_id": caso["id"],
-                "secuencia": secuencia,
-                "accion": accion,
-                "actor": ACTOR,
-                "colaborador_id": None,
-                "cambios": cambios,
-                "motivo": None,
-                "created_at": cuando,
-                "hash_anterior": anterior,
-            }
-            fila["hash"] = anterior = digest(fila)
-            lote.add(HistorialCaso, fila)
-
     def _caso(self, lote: Lote, numero: str, creado: datetime) -> None:
         rng = self.rng
-        tipo, criticidad = rng.choices([t for t, _ in TIPOS], weights=[w for _, w in TIPOS])[0]
-        canal = rng.choices([c for c, _ in CANALES], weights=[w for _, w in CANALES])[0]
+        tipo, criticidad = rng.choices(_TIPOS, cum_weights=_TIPOS_ACUMULADO)[0]
+        canal = rng.choices(_CANALES, cum_weights=_CANALES_ACUMULADO)[0]
         edad = (self.fin - creado).days
         abierto_p = 0.03 if edad > 60 else 0.4 if edad > 10 else 0.85
         estado = "nuevo"
@@ -215,8 +157,12 @@ class Sembrador:
             estado = "en_investigacion"
         (producto, presentacion), numero_lote = rng.choice(self.lotes)
         especie = rng.choice(datos.ESPECIES)
-        historia = rng.choice(datos.HISTORIAS[(tipo, criticidad)]).format(
-            p=producto, l=numero_lote, e=especie, k=rng.randint(2, 40)
+        historia, plegada, huella = self._plegado.historia(
+            rng.choice(datos.HISTORIAS[(tipo, criticidad)]),
+            p=producto,
+            l=numero_lote,
+            e=especie,
+            k=rng.randint(2, 40),
         )
         respuesta = creado + timedelta(minutes=rng.randint(5, 60 * 48))
         clasificado = None if tipo == "pendiente_clasificacion" else respuesta
@@ -229,8 +175,9 @@ class Sembrador:
             cerrado_at = min(resuelto + timedelta(days=rng.randint(1, 10)), self.fin)
         en_investigacion = respuesta + timedelta(hours=2)
         investigado = tipo == "reclamo" and estado != "nuevo"
-        caso = {
-            "id": uuid.uuid4(),
+        ids = id_ordenado(rng, creado)
+        caso: dict[str, Any] = {
+            "id": ids(),
             "numero_caso": numero,
             "tipo_caso": tipo,
             "criticidad": criticidad,
@@ -241,8 +188,8 @@ class Sembrador:
             "cliente_id": rng.choice(self.clientes),
             "colaborador_id": None,
             "que_sucedio": historia,
-            "que_sucedio_hash": fingerprint(historia),
-            "busqueda": fold(f"{numero} {historia} {producto} {numero_lote}"),
+            "que_sucedio_hash": huella,
+            "busqueda": self._plegado.busqueda(numero, plegada, producto, numero_lote),
             "donde_ocurrio": ", ".join(rng.choice(datos.LOCALIDADES)),
             "cuando_ocurrio": creado - timedelta(hours=rng.randint(1, 96)),
             "registrado_por": ACTOR,
@@ -261,18 +208,16 @@ class Sembrador:
                 if abierto
                 else rng.choice(("justificado", "no_justificado"))
             )
-        caso["resolucion"] = (
-            "Se respondió al cliente y se cerró el seguimiento." if resuelto else None
-        )
+        caso["resolucion"] = RESOLUCION if resuelto else None
         lote.add(Caso, caso)
         lote.add(
             ProductoAfectado,
             {
-                "id": uuid.uuid4(),
+                "id": ids(),
                 "caso_id": caso["id"],
                 "orden": 0,
                 "nombre_producto": producto,
-                "producto_clave": fold(producto),
+                "producto_clave": self._plegado.pieza(producto),
                 "presentacion": presentacion,
                 "numero_lote": numero_lote,
                 "fecha_vencimiento": date(creado.year + 2, rng.randint(1, 12), 1),
@@ -281,29 +226,28 @@ class Sembrador:
                 "unidad_medida": "unidades",
             },
         )
-        pasos: list[tuple[datetime, str, dict[str, Any]]] = [
-            (
-                creado,
-                "creado",
-                {
-                    "numero_caso": {"antes": None, "despues": numero},
-                    "tipo_caso": {"antes": None, "despues": TipoCaso.pendiente_clasificacion.value},
-                    "estado": {"antes": None, "despues": "nuevo"},
-                    "canal": {"antes": None, "despues": canal},
-                },
-            )
-        ]
+        historial = Historial(lote.add, ids, caso["id"])
+        historial.paso(
+            creado,
+            "creado",
+            {
+                "numero_caso": {"antes": None, "despues": numero},
+                "tipo_caso": {"antes": None, "despues": TipoCaso.pendiente_clasificacion.value},
+                "estado": {"antes": None, "despues": "nuevo"},
+                "canal": {"antes": None, "despues": canal},
+            },
+        )
         if clasificado:
             cambios: dict[str, Any] = {
                 "tipo_caso": {"antes": "pendiente_clasificacion", "despues": tipo}
             }
             if criticidad:
                 cambios["criticidad"] = {"antes": None, "despues": criticidad}
-            pasos.append((clasificado, "clasificado", cambios))
+            historial.paso(clasificado, "clasificado", cambios)
             lote.add(
                 Clasificacion,
                 {
-                    "id": uuid.uuid4(),
+                    "id": ids(),
                     "caso_id": caso["id"],
                     "tipo_caso_anterior": "pendiente_clasificacion",
                     "tipo_caso": tipo,
@@ -315,37 +259,25 @@ class Sembrador:
                 },
             )
         if investigado:
-            self._investigacion(lote, caso, inicio=en_investigacion, terminada=resuelto)
-            pasos.append(
-                (en_investigacion, "estado_actualizado", _estado("nuevo", "en_investigacion"))
+            fila = investigacion(
+                rng, ids(), caso["id"], self.colaboradores, inicio=en_investigacion, fin=resuelto
+            )
+            lote.add(Investigacion, fila)
+            historial.paso(
+                en_investigacion, "estado_actualizado", _estado("nuevo", "en_investigacion")
             )
         previo = "en_investigacion" if investigado else "nuevo"
         if resuelto:
-            pasos.append((resuelto, "estado_actualizado", _estado(previo, "resuelto")))
+            historial.paso(resuelto, "estado_actualizado", _estado(previo, "resuelto"))
         if cerrado_at:
-            pasos.append((cerrado_at, "estado_actualizado", _estado("resuelto", "cerrado")))
-        self._historial(lote, caso, pasos)
-        self._relojes(lote, caso, resuelto)
-
-    def _investigacion(
-        self, lote: Lote, caso: dict[str, Any], *, inicio: datetime, terminada: datetime | None
-    ) -> None:
-        lote.add(
-            Investigacion,
-            {
-                "id": uuid.uuid4(),
-                "caso_id": caso["id"],
-                "investigador_id": self.rng.choice(self.colaboradores),
-                "estado": "completada" if terminada else "en_proceso",
-                "fecha_inicio": inicio,
-                "fecha_fin": terminada,
-                "hallazgos": "Se revisó la muestra de retención del lote.",
-                "causa_raiz": self.rng.choice(datos.CAUSAS) if terminada else None,
-                "acciones_correctivas": "Reposición al cliente." if terminada else None,
-                "acciones_preventivas": "Refuerzo del control de despacho." if terminada else None,
-                "created_at": inicio,
-                "updated_at": terminada or inicio,
-            },
+            historial.paso(cerrado_at, "estado_actualizado", _estado("resuelto", "cerrado"))
+        relojes(
+            lote.add,
+            ids,
+            caso,
+            cerrado=resuelto,
+            politicas=self.politicas,
+            vence=self.plazos.sumar_horas,
         )
 
     def siguiente_lote(self, session: Session, *, tamano: int) -> int:
@@ -359,8 +291,9 @@ class Sembrador:
             creado = min(creado, self.fin)
             siguiente[creado.year] = siguiente.get(creado.year, 0) + 1
             self._caso(lote, numero_caso(creado.year, siguiente[creado.year]), creado)
-        for model, filas in lote.filas.items():
-            session.execute(insert(model.__table__), filas)
+        with busqueda_en_bloque(session):
+            for model, filas in lote.filas.items():
+                escribir(session, model, filas)
         _guardar_secuencias(session, siguiente)
         dias = {c["created_at"].date() for c in lote.filas.get(Caso, [])}
         acumulado.recalcular(session, dias=sorted(dias))
