@@ -7,7 +7,8 @@ PYTEST_ARGS ?= -n auto
 
 install:
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv || python3 -m pip install --quiet --user uv
-	@$(UV) sync --frozen --quiet
+	@$(UV) sync --frozen --quiet --compile-bytecode
+	@$(UV) run --frozen --quiet python -m compileall -q src
 
 run: install
 	$(UV) run --frozen vetanco serve

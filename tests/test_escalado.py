@@ -101,7 +101,7 @@ def test_two_api_processes_and_two_workers_share_one_database(
         w1 = worker(database_url, tmp_path, "w1", **comun)
         w2 = worker(database_url, tmp_path, "w2", **comun)
         processes.extend([w1, w2])
-        wait_until(lambda: is_up(base), what="la API responde")
+        wait_until(lambda: is_up(base), timeout=120, what="la API responde")
 
         def ambos_atienden() -> bool:
             en_paralelo(base, [("GET", "/healthz", None)] * 16)

@@ -99,7 +99,7 @@ def test_serve_two_workers_on_sqlite_number_cases_and_deliver_once(
         args = ["serve", "--workers", "2", "--no-migrate", "--port", str(port)]
         extra = {"PROMETHEUS_MULTIPROC_DIR": str(metricas)}
         processes.append(vetanco(args, database_url, tmp_path, "serve", **extra))
-        wait_until(lambda: is_up(base), what="la API responde")
+        wait_until(lambda: is_up(base), timeout=120, what="la API responde")
 
         def ambos_atienden() -> bool:
             en_paralelo(base, [("GET", "/healthz", None)] * 16)

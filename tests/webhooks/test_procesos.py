@@ -94,7 +94,7 @@ def test_server_killed_under_load_keeps_changes_and_events_together(
     )
     processes.append(serve)
     base = f"http://127.0.0.1:{port}"
-    wait_until(lambda: is_up(base))
+    wait_until(lambda: is_up(base), timeout=120)
     acknowledged: list[str] = []
     stop = threading.Event()
     headers = {"Authorization": f"Bearer {api.keys['colaborador']}"}

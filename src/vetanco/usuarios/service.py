@@ -7,6 +7,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from functools import cache
 
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
@@ -21,7 +22,12 @@ from vetanco.usuarios.models import Usuario
 from vetanco.usuarios.schemas import UsuarioCreate
 
 HASHER = PasswordHash((Argon2Hasher(),))
-_DUMMY_HASH = HASHER.hash("vetanco-sin-usuario")
+
+
+@cache
+def _dummy_hash() -> str:
+    """Made on first use, not at import: an Argon2 hash is ~0.2 s of every process's start."""
+    return HASHER.hash("vetanco-sin-usuario")
 
 
 class Resultado(StrEnum):
@@ -57,7 +63,7 @@ def autenticar(
     """Never raises on a bad password, so the failure counter is committed with the request."""
     usuario = repository.por_email(session, email.strip())
     if usuario is None or not usuario.activo:
-        HASHER.verify(password, _DUMMY_HASH)
+        HASHER.verify(password, _dummy_hash())
         return Ingreso(Resultado.invalido)
     ahora = utcnow()
     if usuario.bloqueado_hasta is not None and usuario.bloqueado_hasta > ahora:

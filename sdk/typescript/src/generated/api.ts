@@ -5608,6 +5608,13 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description No se pudo guardar: nada quedó aceptado, Kapso reintenta */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     tareas_api_reten_tareas_get: {
