@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
-from vetanco.triage.clasificador import ReglasInvalidas, cargar_reglas, clasificar
+from vetanco.triage.clasificador import (
+    ReglasInvalidas,
+    _coincidencias,
+    _match_from,
+    _tokens,
+    cargar_reglas,
+    clasificar,
+)
+
+DATASET = Path(__file__).resolve().parents[1] / "data" / "triage_casos.jsonl"
 
 
 def clase(texto: str) -> tuple[str, str | None]:
@@ -175,3 +185,26 @@ def test_bad_rule_file_says_what(tmp_path: Path, contenido: str) -> None:
     reglas.write_text(contenido, encoding="utf-8")
     with pytest.raises(ReglasInvalidas):
         cargar_reglas(reglas)
+
+
+def test_inicios_indexados_dan_lo_mismo_que_probar_cada_posicion() -> None:
+    """The start index (`_Inicios`) only skips positions where a pattern cannot begin: over the
+    labelled set, every match, in order, equals trying every pattern at every token."""
+    reglas = cargar_reglas()
+    textos = [
+        json.loads(linea)["texto"]
+        for linea in DATASET.read_text(encoding="utf-8").splitlines()
+        if linea.strip()
+    ]
+    textos += ["", "  ", "Vetancilinaaa lote ABC123: se murieronnn 3 terneross", "a " * 30]
+    for texto in textos:
+        tokens = _tokens(texto, reglas.cortes)
+        esperadas = [
+            (regla.id, patron.texto, i, fin)
+            for regla in reglas.reglas
+            for patron in regla.patrones
+            for i in range(len(tokens))
+            if (fin := _match_from(patron.partes, tokens, i)) is not None
+        ]
+        obtenidas = [(c.regla, c.patron, c.inicio, c.fin) for c in _coincidencias(texto, reglas)]
+        assert [o for o in obtenidas if o[2] >= 0] == esperadas, texto

@@ -232,12 +232,50 @@ def _negada(tokens: list[_Token], inicio: int, reglas: Reglas) -> bool:
     return False
 
 
+class _Inicios:
+    """Where a pattern can start: only at tokens its first word matches. Almost every pattern
+    fails there and patterns share first words, so each distinct first word is compared with
+    the text's distinct words once, not with every token once per pattern (the triage was
+    ~40 % of creating a case: 26.6 → 2–3 ms per text)."""
+
+    def __init__(self, tokens: list[_Token]) -> None:
+        self.todos = range(len(tokens))
+        self.posiciones: dict[str, list[int]] = {}
+        self.prefijos: dict[str, list[int]] = {}
+        for i, token in enumerate(tokens):
+            self.posiciones.setdefault(token.text, []).append(i)
+            for n in range(1, len(token.text) + 1):
+                self.prefijos.setdefault(token.text[:n], []).append(i)
+        self.memo: dict[Parte, Sequence[int]] = {}
+
+    def de(self, partes: Sequence[Parte]) -> Sequence[int]:
+        if not partes or partes[0].kind in ("any", "gap"):
+            return self.todos
+        head = partes[0]
+        inicios = self.memo.get(head)
+        if inicios is None:
+            if len(head.text) < FUZZY_MIN:
+                # too short for the fuzzy comparison: the word itself, or words it begins
+                exactas = self.posiciones if head.kind == "exact" else self.prefijos
+                inicios = exactas.get(head.text, [])
+            else:
+                inicios = sorted(
+                    i
+                    for palabra, lugares in self.posiciones.items()
+                    if _word_matches(head, palabra)
+                    for i in lugares
+                )
+            self.memo[head] = inicios
+        return inicios
+
+
 def _coincidencias(texto: str, reglas: Reglas) -> Iterator[Coincidencia]:
     tokens = _tokens(texto, reglas.cortes)
     folded = fold(texto)
+    inicios = _Inicios(tokens)
     for regla in reglas.reglas:
         for patron in regla.patrones:
-            for i in range(len(tokens)):
+            for i in inicios.de(patron.partes):
                 end = _match_from(patron.partes, tokens, i)
                 if end is None:
                     continue
