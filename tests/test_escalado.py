@@ -41,7 +41,7 @@ CASOS = 60
 LIMITE = 70
 DE_MAS = 25
 PARALELO = 50  # a whole batch (50) in one round: a worker holding requests has none answered yet
-DEMORA = 2.0
+DEMORA = 4.0  # both workers must be caught holding a round: wide enough for a loaded machine
 TOKEN = "metricas-de-prueba"
 
 

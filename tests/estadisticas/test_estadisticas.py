@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 
 from tests.conftest import Api
 from tests.factories import clasificar, crear_caso, crear_colaborador
@@ -382,3 +382,18 @@ def test_sin_api_key_es_401(api: Api) -> None:
 
     assert response.status_code == 401, response.text
     assert response.json()["error"] == "unauthorized"
+
+
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+def test_dos_workers_no_recalculan_el_mismo_dia_a_la_vez(api: Api, db: Database) -> None:
+    """Two workers refreshing at once: the second skips its turn instead of rebuilding the same
+    day and running into the first's rows (it used to fail with a unique violation)."""
+    reclamo(api, "mayor")
+    with db.transaction() as primera:
+        assert acumulado.refrescar(primera) > 0
+        with db.transaction() as segunda:
+            segunda.execute(text("SET LOCAL lock_timeout = '2s'"))
+            assert acumulado.refrescar(segunda) == 0
+    with db.transaction() as session:
+        assert session.scalar(select(func.count()).select_from(ResumenPendiente)) == 0
+    assert ok(api)["por_criticidad"]["mayor"] == 1

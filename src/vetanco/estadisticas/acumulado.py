@@ -24,6 +24,7 @@ from sqlalchemy import (
     insert,
     or_,
     select,
+    text,
     true,
     tuple_,
     union_all,
@@ -130,8 +131,20 @@ def todos_los_dias(session: Session) -> list[date]:
     return sorted(q.como_fecha(d) for d in session.scalars(select(dia).distinct()))
 
 
+# pg_try_advisory_xact_lock key of the daily-totals refresh (any fixed bigint, unique in the app)
+CERROJO_RESUMEN = 7_356_201_001
+
+
 def refrescar(session: Session, *, limite: int = 5000) -> int:
-    """Recomputes the stale days; a mark written meanwhile by another transaction stays for later."""
+    """Recomputes the stale days; a mark written meanwhile by another transaction stays for later.
+
+    On PostgreSQL one worker at a time: two would rebuild the same day and the second insert
+    would hit the first's rows (a unique violation every few seconds with two workers); the
+    other one skips its turn instead of waiting."""
+    if session.get_bind().dialect.name == "postgresql" and not session.scalar(
+        text("SELECT pg_try_advisory_xact_lock(:clave)"), {"clave": CERROJO_RESUMEN}
+    ):
+        return 0
     marcas = session.execute(
         select(ResumenPendiente.id, ResumenPendiente.dia)
         .order_by(ResumenPendiente.id)
