@@ -42,10 +42,10 @@ def diff(antes: dict[str, Any], despues: dict[str, Any]) -> dict[str, dict[str, 
     return out
 
 
-def digest(fila: Mapping[str, Any]) -> str:
-    """The entry's hash over its canonical JSON; bulk loaders call it with plain rows."""
+def contenido_hash(fila: Mapping[str, Any]) -> dict[str, Any]:
+    """What an entry's hash covers, as plain JSON values."""
     colaborador = fila["colaborador_id"]
-    payload = {
+    return {
         "caso_id": str(fila["caso_id"]),
         "secuencia": fila["secuencia"],
         "accion": fila["accion"],
@@ -56,6 +56,11 @@ def digest(fila: Mapping[str, Any]) -> str:
         "created_at": fila["created_at"].isoformat(),
         "hash_anterior": fila["hash_anterior"],
     }
+
+
+def digest(fila: Mapping[str, Any]) -> str:
+    """The entry's hash over its canonical JSON; bulk loaders call it with plain rows."""
+    payload = contenido_hash(fila)
     canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import orjson
 
-from vetanco.casos.historial import GENESIS
+from vetanco.casos.historial import GENESIS, contenido_hash
 from vetanco.casos.models import HistorialCaso
 from vetanco.demo import datos
 from vetanco.politicas import Politicas
@@ -92,18 +92,7 @@ def digest_simple(fila: dict[str, Any]) -> str:
     """casos.historial.digest through orjson (a fifth of the time): the same bytes for the
     seed's entries, whose changes are plain strings and None (json.dumps and orjson differ on
     some floats, so the service keeps json.dumps)."""
-    colaborador = fila["colaborador_id"]
-    payload = {
-        "caso_id": str(fila["caso_id"]),
-        "secuencia": fila["secuencia"],
-        "accion": fila["accion"],
-        "actor": fila["actor"],
-        "colaborador_id": str(colaborador) if colaborador else None,
-        "cambios": fila["cambios"],
-        "motivo": fila["motivo"],
-        "created_at": fila["created_at"].isoformat(),
-        "hash_anterior": fila["hash_anterior"],
-    }
+    payload = contenido_hash(fila)
     return hashlib.sha256(orjson.dumps(payload, option=orjson.OPT_SORT_KEYS)).hexdigest()
 
 
