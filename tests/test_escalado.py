@@ -86,9 +86,10 @@ def test_two_api_processes_and_two_workers_share_one_database(
         "VETANCO_RATE_LIMIT": f"{LIMITE}/minute",
         "VETANCO_METRICS_TOKEN": TOKEN,
         "VETANCO_WORKER_CONCURRENCY": str(PARALELO),
-        # short, so the killed worker's deliveries are re-claimed soon; long enough that a
-        # loaded CI machine records a round's answers before another worker may take it over
-        "VETANCO_WEBHOOK_LEASE_SECONDS": str(DEMORA + 8),
+        # short, so the killed worker's deliveries are re-claimed within the test; long enough
+        # that a loaded CI machine (the whole suite on 2 cores) records a round's answers before
+        # another worker may take it over: with 8 s to spare a clean-clone run saw 8 sent twice
+        "VETANCO_WEBHOOK_LEASE_SECONDS": str(DEMORA + 20),
     }
     receiver = Receiver(Behaviour(delay=DEMORA)).start()
     try:
@@ -133,7 +134,7 @@ def test_two_api_processes_and_two_workers_share_one_database(
                     or 0
                 )
 
-        wait_until(lambda: pendientes() == 0, what="todas las entregas hechas")
+        wait_until(lambda: pendientes() == 0, timeout=120, what="todas las entregas hechas")
         recibidos = receiver.snapshot()
     finally:
         receiver.stop()
