@@ -75,9 +75,21 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         return f"sqlite:///{target}"
     url: str = request.getfixturevalue("postgres_url")
     engine: Engine = request.getfixturevalue("postgres_engine")
-    with engine.begin() as conn:
-        conn.execute(text(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE"))
+    vaciar_postgres(engine)
     return url
+
+
+def vaciar_postgres(engine: Engine) -> None:
+    """Empties every table and restarts its sequences: DELETE on a test's few rows takes ~5 ms
+    where TRUNCATE, which replaces each table's and index's files, took ~280 ms per test."""
+    with engine.begin() as conn:
+        conn.execute(text("SET LOCAL session_replication_role = replica"))  # no FK order needed
+        conn.execute(text("; ".join(f"DELETE FROM {t}" for t in TABLES)))
+        secuencias = conn.scalars(
+            text("SELECT sequence_name FROM information_schema.sequences")
+        ).all()
+        for secuencia in secuencias:
+            conn.execute(text(f'ALTER SEQUENCE "{secuencia}" RESTART'))
 
 
 @pytest.fixture

@@ -37,10 +37,18 @@ def env_for(database_url: str, **extra: str) -> dict[str, str]:
     }
 
 
-def vetanco(args: list[str], database_url: str, tmp_path: Path, name: str, **extra: str) -> Proceso:
+def vetanco(
+    args: list[str],
+    database_url: str,
+    tmp_path: Path,
+    name: str,
+    *,
+    main: list[str] | None = None,
+    **extra: str,
+) -> Proceso:
     """`vetanco ARGS` in its own process group, so the children it spawns die with it; log in NAME.log."""
     return subprocess.Popen(
-        [sys.executable, "-m", "vetanco.cli", *args],
+        [sys.executable, *(main or ["-m", "vetanco.cli"]), *args],
         env=env_for(database_url, **extra),
         stdout=(tmp_path / f"{name}.log").open("wb"),
         stderr=subprocess.STDOUT,

@@ -74,6 +74,7 @@ def test_serve_workers_spawns_the_factory_with_shared_metrics(
     assert result.exit_code == 0, result.output
     assert seen["app"] == "vetanco.app:create_app_from_env"
     assert (seen["factory"], seen["workers"], seen["port"]) == (True, 3, 3999)
+    assert seen["timeout_worker_healthcheck"] == 60
     assert seen["background"] == "false"
     assert seen["exists"]
     assert not Path(seen["directory"]).exists()
@@ -88,7 +89,11 @@ def test_serve_workers_spawns_the_factory_with_shared_metrics(
 def test_serve_two_workers_on_sqlite_number_cases_and_deliver_once(
     api: Api, database_url: str, tmp_path: Path, processes: list[Proceso]
 ) -> None:
-    """The SQLite choice: allowed (writers take turns), background loop in each API process."""
+    """The SQLite choice: allowed (writers take turns), background loop in each API process.
+
+    The processes take 8 s to answer uvicorn's first health check (a loaded machine): with uvicorn's
+    5 s they were replaced every 5 s forever and only one, by luck, ever served.
+    """
     metricas = tmp_path / "metricas"
     metricas.mkdir()
     receiver = Receiver().start()
@@ -98,7 +103,8 @@ def test_serve_two_workers_on_sqlite_number_cases_and_deliver_once(
         base = f"http://127.0.0.1:{port}"
         args = ["serve", "--workers", "2", "--no-migrate", "--port", str(port)]
         extra = {"PROMETHEUS_MULTIPROC_DIR": str(metricas)}
-        processes.append(vetanco(args, database_url, tmp_path, "serve", **extra))
+        lento = [str(Path(__file__).with_name("arranque_lento.py"))]
+        processes.append(vetanco(args, database_url, tmp_path, "serve", main=lento, **extra))
         wait_until(lambda: is_up(base), timeout=120, what="la API responde")
 
         def ambos_atienden() -> bool:

@@ -63,6 +63,13 @@ class Settings(BaseSettings):
     )
     host: str = "127.0.0.1"
     port: int = 3000
+    api_worker_healthcheck: int = Field(
+        default=60,
+        ge=1,
+        description="Segundos que `serve --workers N` espera la respuesta de un proceso de la API "
+        "antes de reemplazarlo (uvicorn trae 5: en una máquina cargada, el arranque tarda más y "
+        "reemplazaba los procesos sin fin)",
+    )
     worker_enabled: bool = True
     worker_poll_interval: float = Field(default=0.5, gt=0)
     worker_concurrency: int = Field(default=8, ge=1, le=64)

@@ -99,7 +99,13 @@ def serve_api_workers(
         shared_metrics_dir(),
     ):
         uvicorn.run(
-            APP_FACTORY, factory=True, host=host, port=port, workers=workers, log_level="warning"
+            APP_FACTORY,
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level="warning",
+            timeout_worker_healthcheck=settings.api_worker_healthcheck,
         )
 
 

@@ -62,3 +62,9 @@ def otro_servidor(app: FastAPI) -> Iterator[Callable[..., str]]:
 def servidor_limitado(otro_servidor: Callable[..., str]) -> str:
     """Its rate limit is 2 requests per second per key, so a 429 is two calls away."""
     return otro_servidor(rate_limit="2/second")
+
+
+@pytest.fixture
+def servidor_por_minuto(otro_servidor: Callable[..., str]) -> str:
+    """2 requests per minute per key: the third call is a 429 however slow a loaded machine is."""
+    return otro_servidor(rate_limit="2/minute")

@@ -120,8 +120,10 @@ async def test_errors_are_the_same_classes(asdk_de: AsyncFactory, asdk: AsyncVet
         await asdk.casos.create(**body)
 
 
-async def test_429_is_waited_out(asdk_de: AsyncFactory, servidor_limitado: str) -> None:
-    sin_reintentos = asdk_de(base_url=servidor_limitado, max_retries=0)
+async def test_429_is_waited_out(
+    asdk_de: AsyncFactory, servidor_limitado: str, servidor_por_minuto: str
+) -> None:
+    sin_reintentos = asdk_de(base_url=servidor_por_minuto, max_retries=0)
     await sin_reintentos.salud.healthz()  # not rate limited: no key involved
     await sin_reintentos.casos.list()
     await sin_reintentos.casos.list()
