@@ -43,7 +43,8 @@ def test_every_app_serves_the_routes_built_at_import(settings: Settings) -> None
         rutas = [r for r in primera.router.routes if isinstance(r, APIRoute)]
         assert {r.path for r in rutas} >= {"/api/casos", "/api/casos/{numero_caso}"}
         assert any(r is casos_router.routes[0] for r in rutas)
-        mismas = zip(rutas, (r for r in segunda.router.routes if isinstance(r, APIRoute)))
+        otras = [r for r in segunda.router.routes if isinstance(r, APIRoute)]
+        mismas = zip(rutas, otras, strict=True)
         assert all(a is b for a, b in mismas if a.path not in {"/healthz", "/readyz"})
     finally:
         primera.state.db.dispose()

@@ -322,3 +322,28 @@ def test_clasificacion_posterior_se_refleja_en_la_lista(api: Api) -> None:
     [item] = listar(api, tipo_caso="reclamo", criticidad="mayor")["data"]
     assert item["numero_caso"] == numero
     assert parse_ts(item["updated_at"]) > parse_ts(item["created_at"])
+
+
+def test_rows_read_for_the_list_give_the_items_the_entities_give(api: Api, db: Database) -> None:
+    """The list reads plain rows (not ORM entities) for speed; each item must equal the one built
+    from the entity: first product by its order, worst SLA clock, client, flags."""
+    from vetanco.casos import presenters, repository, service
+    from vetanco.casos.repository import CasoFilters
+
+    dos = caso_payload()
+    segundo = {**dos["producto"], "nombre_producto": "Ivermectina", "numero_lote": "Z9"}
+    crear_caso(api, producto=None, productos=[segundo, dos["producto"]])
+    caso_en_estado(api, "resuelto", tipo="queja")
+    caso_en_estado(api, "en_investigacion", tipo="reclamo", criticidad="mayor")
+    crear_caso(api, tipo_caso="comentario", producto=None)
+    with db.session(write=False) as session:
+        items, total = service.listar(session, filters=CasoFilters(), page=1, limit=50)
+        esperados = [
+            presenters.list_item(repository.by_numero(session, i.numero_caso))  # type: ignore[arg-type]
+            for i in items
+        ]
+    assert total == 4
+    assert items == esperados
+    assert items[-1].producto is not None
+    assert items[-1].producto.nombre == "Ivermectina"
+    assert {i.sla for i in items} - {None}

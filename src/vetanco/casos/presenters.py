@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import datetime
+
 from vetanco.casos.models import Adjunto, Caso, Clasificacion, HistorialCaso
+from vetanco.casos.repository import FilasListado
 from vetanco.casos.schemas import (
     AdjuntoRead,
     CasoClasificado,
@@ -65,9 +69,46 @@ def list_item(caso: Caso) -> CasoListItem:
     )
 
 
-def _peor_sla(caso: Caso) -> str | None:
+def list_items(filas: FilasListado) -> list[CasoListItem]:
+    """The same items as list_item, from the rows the list reads instead of entities."""
     ahora = utcnow()
-    estados = {sla.estado(r, ahora=ahora).value for r in caso.relojes if r.tipo in sla.SLA}
+    out = []
+    for f in filas.casos:
+        primero = filas.primer_producto.get(f.id)
+        out.append(
+            CasoListItem(
+                id=f.id,
+                numero_caso=f.numero_caso,
+                tipo_caso=f.tipo_caso,
+                criticidad=f.criticidad,
+                justificacion=f.justificacion,
+                estado=f.estado,
+                canal=f.canal,
+                created_at=f.created_at,
+                updated_at=f.updated_at,
+                cliente=ClienteResumen(
+                    nombre=f.cliente_nombre,
+                    razon_social=f.cliente_razon_social,
+                    cuit=f.cliente_cuit,
+                ),
+                producto=ProductoResumen(nombre=primero.nombre_producto, lote=primero.numero_lote)
+                if primero
+                else None,
+                descripcion_que_sucedio=f.que_sucedio,
+                evento_adverso=f.evento_adverso,
+                sla=_peor(filas.relojes.get(f.id, ()), ahora),
+                posible_duplicado_de=f.posible_duplicado_de,
+            )
+        )
+    return out
+
+
+def _peor_sla(caso: Caso) -> str | None:
+    return _peor([r for r in caso.relojes if r.tipo in sla.SLA], utcnow())
+
+
+def _peor(plazos: Iterable[sla.Plazo], ahora: datetime) -> str | None:
+    estados = {sla.estado(r, ahora=ahora).value for r in plazos}
     for estado in ("vencido", "cumplido_tarde", "en_riesgo", "pausado", "en_curso", "cumplido"):
         if estado in estados:
             return estado

@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, fields
+from collections.abc import Sequence
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any, Literal
 
 from rapidfuzz import fuzz
-from sqlalchemy import case, func, literal_column, select
+from sqlalchemy import Row, case, func, literal_column, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session, joinedload, lazyload, selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from vetanco.casos import busqueda
 from vetanco.casos.enums import ESTADOS_ABIERTOS, Criticidad
 from vetanco.casos.models import Caso, IdempotencyRecord, ProductoAfectado, SecuenciaCaso
+from vetanco.clientes.models import Cliente
 from vetanco.db import AnySelect, utcnow
 from vetanco.estadisticas import acumulado
+from vetanco.sla.models import RelojCaso
 from vetanco.sla.repository import filtro_sla
 from vetanco.text import fold
 
@@ -164,16 +167,6 @@ ORDENES: dict[str, tuple[Any, ...]] = {
 }
 
 
-def _listado() -> tuple[Any, ...]:
-    """What a list row shows (first product, client, SLA clocks); the detail's other relations wait."""
-    return (
-        selectinload(Caso.productos),
-        selectinload(Caso.relojes),
-        joinedload(Caso.cliente),
-        lazyload("*"),
-    )
-
-
 _EN_LOS_TOTALES = frozenset({"tipo_caso", "criticidad", "estado", "desde", "hasta"})
 
 
@@ -199,21 +192,77 @@ def numeros_en_orden(filters: CasoFilters, orden: str) -> AnySelect:
     return filters.apply(select(Caso.numero_caso)).order_by(*ORDENES[orden])
 
 
-def list_casos(
-    session: Session, *, filters: CasoFilters, offset: int, limit: int, orden: str = "-created_at"
-) -> tuple[list[Caso], int]:
+@dataclass(frozen=True, slots=True)
+class FilasListado:
+    """A list page as plain rows: each case with its client, its first product, its clocks."""
+
+    casos: Sequence[Row[*tuple[Any, ...]]]
+    primer_producto: dict[uuid.UUID, Row[*tuple[Any, ...]]] = field(default_factory=dict)
+    relojes: dict[uuid.UUID, list[Row[*tuple[Any, ...]]]] = field(default_factory=dict)
+
+
+_COLUMNAS_LISTADO = (
+    Caso.id,
+    Caso.numero_caso,
+    Caso.tipo_caso,
+    Caso.criticidad,
+    Caso.justificacion,
+    Caso.estado,
+    Caso.canal,
+    Caso.created_at,
+    Caso.updated_at,
+    Caso.que_sucedio,
+    Caso.evento_adverso,
+    Caso.posible_duplicado_de,
+    Cliente.nombre_apellido.label("cliente_nombre"),
+    Cliente.razon_social.label("cliente_razon_social"),
+    Cliente.cuit.label("cliente_cuit"),
+)
+
+
+def list_filas(
+    session: Session,
+    *,
+    filters: CasoFilters,
+    offset: int,
+    limit: int,
+    orden: str = "-created_at",
+    relojes: Sequence[str] = (),
+) -> tuple[FilasListado, int]:
     """The page's numbers come from an index alone, then only those rows are read: an offset
     skips index entries, not rows with their client join («reclamo, resuelto», page 50 of a
-    million, SQLite: 10.7 → 0.7 ms of SQL)."""
+    million, SQLite: 10.7 → 0.7 ms of SQL). Rows, not entities: the ORM spent ~10 ms building
+    casos, clientes, productos and relojes a page shows a handful of columns of."""
     total = _contar(session, filters)
     pagina = numeros_en_orden(filters, orden).offset(offset).limit(limit)
     stmt = (
-        select(Caso)
+        select(*_COLUMNAS_LISTADO)
+        .join(Cliente, Cliente.id == Caso.cliente_id)
         .where(Caso.numero_caso.in_(pagina))
         .order_by(*ORDENES[orden])
-        .options(*_listado())
     )
-    return list(session.scalars(stmt).unique()), total
+    casos = session.execute(stmt).all()
+    ids = [c.id for c in casos]
+    if not ids:
+        return FilasListado(casos), total
+    productos = session.execute(
+        select(
+            ProductoAfectado.caso_id, ProductoAfectado.nombre_producto, ProductoAfectado.numero_lote
+        )
+        .where(ProductoAfectado.caso_id.in_(ids))
+        .order_by(ProductoAfectado.caso_id, ProductoAfectado.orden.desc())
+    ).all()
+    filas = FilasListado(casos, primer_producto={p.caso_id: p for p in productos})
+    plazos = select(
+        RelojCaso.caso_id,
+        RelojCaso.vence,
+        RelojCaso.riesgo_desde,
+        RelojCaso.pausado_desde,
+        RelojCaso.cumplido_at,
+    ).where(RelojCaso.caso_id.in_(ids), RelojCaso.tipo.in_(relojes))
+    for reloj in session.execute(plazos) if relojes else ():
+        filas.relojes.setdefault(reloj.caso_id, []).append(reloj)
+    return filas, total
 
 
 def idempotency_record(

@@ -89,10 +89,7 @@ def listar(
     limit: Limit = 20,
 ) -> CasoList:
     casos, total = service.listar(session, filters=filters, page=page, limit=limit, orden=orden)
-    return CasoList(
-        data=[presenters.list_item(c) for c in casos],
-        pagination=Pagination.of(total=total, page=page, limit=limit),
-    )
+    return CasoList(data=casos, pagination=Pagination.of(total=total, page=page, limit=limit))
 
 
 @router.get(

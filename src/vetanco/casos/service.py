@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from vetanco.casos import clasificacion, historial, repository
+from vetanco.casos import clasificacion, historial, presenters, repository
 from vetanco.casos.enums import TRANSICIONES, Criticidad, Estado, Justificacion, TipoCaso
 from vetanco.casos.models import (
     Adjunto,
@@ -22,7 +22,7 @@ from vetanco.casos.models import (
     ProductoAfectado,
 )
 from vetanco.casos.repository import CasoFilters
-from vetanco.casos.schemas import CasoClasificar, CasoCreate, CasoEstadoUpdate
+from vetanco.casos.schemas import CasoClasificar, CasoCreate, CasoEstadoUpdate, CasoListItem
 from vetanco.clientes.service import upsert_cliente
 from vetanco.colaboradores.service import exigir_colaborador
 from vetanco.db import utcnow
@@ -68,10 +68,16 @@ def obtener(session: Session, *, numero_caso: str, for_update: bool = False) -> 
 
 def listar(
     session: Session, *, filters: CasoFilters, page: int, limit: int, orden: str = "-created_at"
-) -> tuple[list[Caso], int]:
-    return repository.list_casos(
-        session, filters=filters, offset=(page - 1) * limit, limit=limit, orden=orden
+) -> tuple[list[CasoListItem], int]:
+    filas, total = repository.list_filas(
+        session,
+        filters=filters,
+        offset=(page - 1) * limit,
+        limit=limit,
+        orden=orden,
+        relojes=relojes.SLA,
     )
+    return presenters.list_items(filas), total
 
 
 def crear_caso(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Protocol
 
 from sqlalchemy.orm import Session
 
@@ -179,7 +180,20 @@ def pausado(caso: Caso) -> bool:
     return any(r.pausado_desde is not None for r in caso.relojes if r.tipo in SLA)
 
 
-def estado(reloj: RelojCaso, *, ahora: datetime | None = None) -> EstadoReloj:
+class Plazo(Protocol):
+    """What a clock's state depends on: a RelojCaso, or the row a list reads of one."""
+
+    @property
+    def vence(self) -> datetime: ...
+    @property
+    def riesgo_desde(self) -> datetime: ...
+    @property
+    def pausado_desde(self) -> datetime | None: ...
+    @property
+    def cumplido_at(self) -> datetime | None: ...
+
+
+def estado(reloj: Plazo, *, ahora: datetime | None = None) -> EstadoReloj:
     ahora = ahora or utcnow()
     if reloj.cumplido_at is not None:
         if reloj.cumplido_at <= reloj.vence:

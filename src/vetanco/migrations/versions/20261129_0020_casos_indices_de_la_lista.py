@@ -1,7 +1,7 @@
 """Case indexes that hold a list page: its leading filter, its whole sort order, the number.
 
 `GET /api/casos` now picks a page's case numbers from an index alone and reads only those rows
-(casos.repository.list_casos), so an offset skips index entries instead of rows with their
+(casos.repository.list_filas), so an offset skips index entries instead of rows with their
 client join. There is one index per filter a list starts from (none, tipo, estado,
 criticidad); each goes on with the sort (created_at, then the unique number) and ends with the
 other filters, so a combination such as «reclamo, resuelto» is checked inside the index too.

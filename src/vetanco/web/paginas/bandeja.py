@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response, StreamingResponse
 from pydantic import Field
 
-from vetanco.casos import exportar, presenters, service
+from vetanco.casos import exportar, service
 from vetanco.casos.enums import Canal, Criticidad, Estado, TipoCaso
 from vetanco.casos.repository import CasoFilters, Orden
 from vetanco.db import Database, SessionDep
@@ -84,7 +84,7 @@ def bandeja(
         session, filters=_caso_filters(filtros), page=page, limit=POR_PAGINA, orden=orden
     )
     contexto = {
-        "casos": [presenters.list_item(c) for c in casos],
+        "casos": casos,
         "paginacion": Pagination.of(total=total, page=page, limit=POR_PAGINA),
         "filtros": request.query_params,
         "orden": orden,
