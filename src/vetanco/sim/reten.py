@@ -25,34 +25,27 @@ way a typical OAuth 2.0 / REST service does:
 from __future__ import annotations
 
 import asyncio
-import base64
-import hmac
 import math
 import queue
 import random
 import secrets
 import threading
 import time
-import uuid
 from collections import deque
 from datetime import UTC, datetime, timedelta
 from typing import Any, Self
-from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
-import httpx
 import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import Message, Receive, Scope, Send
 
 from vetanco.sim.reten_base import (
     CLIENTES,
-    CODE_TTL,
     EDITABLE,
     EVENTS,
-    ISSUER,
     JSON,
     LOCALIDADES,
     PRIORITIES,
@@ -62,13 +55,11 @@ from vetanco.sim.reten_base import (
     STATUSES,
     TASK_FIELDS,
     VISITAS,
-    WEBHOOK_FIELDS,
     Handler,
     InvalidTokenError,
     _Asgi,
     _BadRequest,
     _check_task,
-    _compact,
     _error,
     _failure,
     _Grant,
@@ -76,13 +67,15 @@ from vetanco.sim.reten_base import (
     _iso,
     _Job,
     _json_body,
-    _oauth_error,
     decode_jwt,
     encode_jwt,
     parse_iso,
     parse_rate,
     sign,
 )
+from vetanco.sim.reten_oauth import OAuthServer
+from vetanco.sim.reten_tareas import TaskEndpoints
+from vetanco.sim.reten_webhooks import WebhookSender
 from vetanco.sim.server import LoopbackSim, ThreadedServer
 
 __all__ = [
@@ -102,7 +95,7 @@ __all__ = [
 ]
 
 
-class RetenSim(LoopbackSim):
+class RetenSim(OAuthServer, TaskEndpoints, WebhookSender, LoopbackSim):
     _name = "reten sim"
 
     def __init__(
@@ -331,217 +324,12 @@ class RetenSim(LoopbackSim):
         with self._lock:
             return {task_id: dict(task) for task_id, task in self.tasks.items()}
 
-    def expire_tokens(self) -> None:
-        """Every access token issued so far answers 401 (refresh tokens keep working)."""
-        with self._lock:
-            self._live.clear()
-
     def fail_next(self, status: int, times: int = 1) -> None:
         """The next `times` API requests (not /auth) that pass the token check answer `status`."""
         with self._lock:
             self._failures.extend([status] * times)
 
-    def add_webhook(self, url: str, events: list[str], secret: str) -> JSON:
-        """What ``POST /v1/webhooks`` does, without HTTP."""
-        if not isinstance(url, str) or urlsplit(url).scheme not in ("http", "https"):
-            raise ValueError("url must be an http(s) URL")
-        if not isinstance(events, list) or not events or not set(events) <= set(EVENTS):
-            raise ValueError(f"events must be a non-empty list drawn from {EVENTS}")
-        if not isinstance(secret, str) or not secret:
-            raise ValueError("secret must be a non-empty string")
-        webhook = {
-            "id": f"wh_{uuid.uuid4().hex[:16]}",
-            "url": url,
-            "events": list(dict.fromkeys(events)),
-        }
-        with self._lock:
-            self.webhooks.append(webhook | {"secret": secret})
-        return webhook
-
-    # --- webhook deliveries -----------------------------------------------------------------
-
-    def _emit(self, event: str, task: JSON) -> None:
-        """Called with the lock held, so jobs queue up in the order of the changes."""
-        payload = {
-            "event": event,
-            "timestamp": _iso(datetime.now(UTC)),
-            "data": {key: task[key] for key in WEBHOOK_FIELDS},
-        }
-        body = _compact(payload)
-        for hook in self.webhooks:
-            if event in hook["events"]:
-                job = _Job(event, task["id"], hook["id"], hook["url"], hook["secret"], body)
-                self._queue.put(job)
-        self._ensure_worker()
-
-    def _ensure_worker(self) -> None:
-        if self._worker is None or not self._worker.is_alive():
-            self._worker = threading.Thread(target=self._work, daemon=True, name="reten webhooks")
-            self._worker.start()
-
-    def _work(self) -> None:
-        with httpx.Client(timeout=self.webhook_timeout) as client:
-            while (job := self._queue.get()) is not None:
-                status: int | None = None
-                dropped = self._drop_rng.random() < self.drop_webhooks
-                if not dropped:
-                    headers = {
-                        "Content-Type": "application/json",
-                        "X-Reten-Signature": sign(job.body, job.secret),
-                        "User-Agent": "Reten-Webhooks/1.0 (sim)",
-                    }
-                    try:
-                        status = client.post(job.url, content=job.body, headers=headers).status_code
-                    except httpx.HTTPError:
-                        status = None
-                with self._cond:
-                    self.deliveries.append(
-                        {
-                            "event": job.event,
-                            "task_id": job.task_id,
-                            "webhook_id": job.webhook_id,
-                            "url": job.url,
-                            "delivered": status is not None and 200 <= status < 300,
-                            "dropped": dropped,
-                            "status": status,
-                            "body": job.body,
-                        }
-                    )
-                    self._cond.notify_all()
-
-    def wait_deliveries(self, count: int, timeout: float = 10) -> None:
-        """Until `count` deliveries were attempted (dropped ones included); TimeoutError otherwise."""
-        with self._cond:
-            if not self._cond.wait_for(lambda: len(self.deliveries) >= count, timeout):
-                raise TimeoutError(f"{len(self.deliveries)} of {count} webhook deliveries")
-
-    # --- OAuth 2.0 --------------------------------------------------------------------------
-
-    def _granted(self, requested: str | None, allowed: tuple[str, ...]) -> str | None:
-        """The scope to grant (all of `allowed` when none is requested), None if beyond it."""
-        wanted = (requested or "").split() or list(allowed)
-        return " ".join(dict.fromkeys(wanted)) if set(wanted) <= set(allowed) else None
-
-    def _issue(self, scope: str, *, refresh: bool) -> JSONResponse:
-        now = time.time()
-        jti = uuid.uuid4().hex
-        claims = {
-            "iss": ISSUER,
-            "sub": self.client_id,
-            "client_id": self.client_id,
-            "scope": scope,
-            "iat": int(now),
-            "exp": math.ceil(now + self.token_ttl),  # never shorter than token_ttl
-            "jti": jti,
-        }
-        body: JSON = {
-            "access_token": encode_jwt(claims, self._signing_key),
-            "token_type": "Bearer",
-            "expires_in": self.token_ttl,
-            "scope": scope,
-        }
-        with self._lock:
-            self._live.add(jti)
-            if refresh:
-                body["refresh_token"] = f"rt_{secrets.token_urlsafe(32)}"
-                self._refresh[body["refresh_token"]] = _Grant(self.client_id, scope)
-        return JSONResponse(body, headers={"Cache-Control": "no-store", "Pragma": "no-cache"})
-
-    def _client_ok(self, request: Request, form: dict[str, str]) -> bool | None:
-        """True/False for good/bad credentials, None when none were sent."""
-        auth = request.headers.get("authorization", "")
-        if auth[:6].lower() == "basic ":
-            try:
-                client_id, _, secret = base64.b64decode(auth[6:].strip()).decode().partition(":")
-            except ValueError:
-                return False
-            client_id, secret = unquote(client_id), unquote(secret)
-        elif "client_id" in form:
-            client_id, secret = form["client_id"], form.get("client_secret", "")
-        else:
-            return None
-        same_id = hmac.compare_digest(client_id.encode(), self.client_id.encode())
-        return hmac.compare_digest(secret.encode(), self.client_secret.encode()) and same_id
-
-    async def _token(self, request: Request) -> Response:
-        ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        if ctype != "application/x-www-form-urlencoded":
-            return _oauth_error(400, "invalid_request", "use application/x-www-form-urlencoded")
-        form = dict(
-            parse_qsl((await request.body()).decode(errors="replace"), keep_blank_values=True)
-        )
-        client = self._client_ok(request, form)
-        if not client:
-            basic = {"WWW-Authenticate": 'Basic realm="reten"'} if client is False else {}
-            return _oauth_error(401, "invalid_client", "client authentication failed", **basic)
-        grant_type = form.get("grant_type")
-        if grant_type == "client_credentials":
-            scope = self._granted(form.get("scope"), self.allowed_scopes)
-            if scope is None:
-                return _oauth_error(
-                    400, "invalid_scope", f"allowed: {' '.join(self.allowed_scopes)}"
-                )
-            return self._issue(scope, refresh=False)
-        if grant_type == "authorization_code":
-            with self._lock:
-                grant = self._codes.pop(form.get("code", ""), None)  # single use, even on failure
-            if grant is None or grant.expires < time.time():
-                return _oauth_error(400, "invalid_grant", "unknown, used or expired code")
-            if grant.redirect_uri != form.get("redirect_uri"):
-                return _oauth_error(400, "invalid_grant", "redirect_uri does not match")
-            return self._issue(grant.scope, refresh=True)
-        if grant_type == "refresh_token":
-            with self._lock:
-                grant = self._refresh.pop(form.get("refresh_token", ""), None)  # rotated
-            if grant is None:
-                return _oauth_error(400, "invalid_grant", "unknown or already used refresh token")
-            scope = self._granted(form.get("scope"), tuple(grant.scope.split()))
-            if scope is None:
-                return _oauth_error(400, "invalid_scope", "cannot widen the original scope")
-            return self._issue(scope, refresh=True)
-        if grant_type is None:
-            return _oauth_error(400, "invalid_request", "grant_type is required")
-        return _oauth_error(400, "unsupported_grant_type", f"{grant_type} is not supported")
-
-    async def _authorize(self, request: Request) -> Response:
-        """Approves at once (the simulated user always consents) and redirects back."""
-        params = request.query_params
-        if params.get("client_id") != self.client_id:
-            return _oauth_error(400, "invalid_client", "unknown client_id")
-        redirect_uri = params.get("redirect_uri", "")
-        parts = urlsplit(redirect_uri)
-        if parts.scheme not in ("http", "https") or not parts.netloc or parts.fragment:
-            return _oauth_error(400, "invalid_request", "redirect_uri must be an absolute URL")
-        answer: dict[str, str] = {}
-        scope = self._granted(params.get("scope"), self.allowed_scopes)
-        if params.get("response_type") != "code":
-            answer["error"] = "unsupported_response_type"
-        elif scope is None:
-            answer["error"] = "invalid_scope"
-        else:
-            answer["code"] = secrets.token_urlsafe(24)
-            with self._lock:
-                grant = _Grant(self.client_id, scope, redirect_uri, time.time() + CODE_TTL)
-                self._codes[answer["code"]] = grant
-        if "state" in params:
-            answer["state"] = params["state"]
-        glue = "&" if parts.query else "?"
-        return RedirectResponse(f"{redirect_uri}{glue}{urlencode(answer)}", status_code=302)
-
     # --- the gates every API request goes through -------------------------------------------
-
-    def _claims(self, request: Request) -> JSON | str:
-        """The token's claims, or why it is refused."""
-        scheme, _, token = request.headers.get("authorization", "").partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
-            return "missing bearer token"
-        try:
-            claims = decode_jwt(token.strip(), self._signing_key)
-        except InvalidTokenError as exc:
-            return str(exc)
-        with self._lock:
-            return claims if claims.get("jti") in self._live else "token revoked or expired"
-
     def _rate(self, subject: str) -> tuple[bool, dict[str, str]]:
         with self._lock:
             if self._limit is None:
@@ -599,98 +387,6 @@ class RetenSim(LoopbackSim):
     async def _http_error(self, request: Request, exc: Exception) -> Response:
         status = int(getattr(exc, "status_code", 500))
         return _error(status, "not_found" if status == 404 else "method_not_allowed")
-
-    # --- endpoints --------------------------------------------------------------------------
-
-    @staticmethod
-    def _int(value: str | None, name: str, default: int) -> int:
-        if value is None:
-            return default
-        try:
-            return int(value)
-        except ValueError:
-            raise _BadRequest(f"{name} must be an integer") from None
-
-    async def _list(self, request: Request) -> Response:
-        q = request.query_params
-        page, limit = self._int(q.get("page"), "page", 1), self._int(q.get("limit"), "limit", 20)
-        if page < 1:
-            raise _BadRequest("page must be >= 1")
-        if not 1 <= limit <= 100:
-            raise _BadRequest("limit must be between 1 and 100")
-        for name, allowed in (("status", STATUSES), ("priority", PRIORITIES)):
-            if name in q and q[name] not in allowed:
-                raise _BadRequest(f"{name} must be one of {', '.join(allowed)}")
-        if "assigned_to" in q and not q["assigned_to"]:
-            raise _BadRequest("assigned_to must not be empty")
-        bounds: dict[str, datetime] = {}
-        for name in ("due_date_from", "due_date_to"):
-            if name in q:
-                try:
-                    bounds[name] = parse_iso(q[name])
-                except ValueError:
-                    raise _BadRequest(f"{name} must be ISO 8601") from None
-
-        def keep(task: JSON) -> bool:
-            if any(k in q and task[k] != q[k] for k in ("status", "priority", "assigned_to")):
-                return False
-            if not bounds:
-                return True
-            if task["due_date"] is None:
-                return False
-            due = parse_iso(task["due_date"])
-            low, high = bounds.get("due_date_from"), bounds.get("due_date_to")
-            return (low is None or due >= low) and (high is None or due <= high)
-
-        window = slice((page - 1) * limit, page * limit)
-        with self._lock:
-            if self._order is None:
-                self._order = sorted(self.tasks)
-            if bounds or any(k in q for k in ("status", "priority", "assigned_to")):
-                found = [t for t in map(self.tasks.__getitem__, self._order) if keep(t)]
-                total, data = len(found), [dict(t) for t in found[window]]
-            else:  # one page of 100 000 tasks without copying or sorting them all again
-                total, data = len(self._order), [dict(self.tasks[i]) for i in self._order[window]]
-        pagination = {"page": page, "limit": limit, "total": total}
-        pagination["pages"] = math.ceil(total / limit)
-        return JSONResponse({"data": data, "pagination": pagination})
-
-    async def _get(self, request: Request) -> Response:
-        task_id = request.path_params["task_id"]
-        with self._lock:
-            task = self.tasks.get(task_id)
-            task = dict(task) if task is not None else None
-        if task is None:
-            return _error(404, "not_found", f"task {task_id} does not exist")
-        return JSONResponse(task)
-
-    async def _patch(self, request: Request) -> Response:
-        task_id = request.path_params["task_id"]
-        body = await _json_body(request)
-        if unknown := set(body) - {"status", "notes"}:
-            raise _BadRequest(f"only status and notes can be changed, not {sorted(unknown)}")
-        if not body:
-            raise _BadRequest("nothing to change: send status and/or notes")
-        if "status" in body and body["status"] not in STATUSES:
-            raise _BadRequest(f"status must be one of {', '.join(STATUSES)}")
-        notes = body.get("notes")
-        if "notes" in body and (not isinstance(notes, str) or len(notes) > 2000):
-            raise _BadRequest("notes must be a string of at most 2000 characters")
-        with self._lock:
-            if task_id not in self.tasks:
-                return _error(404, "not_found", f"task {task_id} does not exist")
-            task = self.update_task(task_id, **body)
-            self.patches.append((task_id, body))
-        return JSONResponse(task)
-
-    async def _webhook(self, request: Request) -> Response:
-        body = await _json_body(request)
-        fields: list[Any] = [body.get(key) for key in ("url", "events", "secret")]
-        try:
-            webhook = self.add_webhook(*fields)
-        except ValueError as exc:
-            raise _BadRequest(str(exc)) from None
-        return JSONResponse(webhook, status_code=201)
 
     # --- /sim: manual driving in serve mode -------------------------------------------------
 
