@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any, Literal
@@ -43,6 +43,16 @@ def by_numero(session: Session, numero_caso: str, *, for_update: bool = False) -
     if for_update:
         stmt = stmt.with_for_update(of=Caso)
     return session.scalars(stmt).unique().first()
+
+
+def by_numeros(
+    session: Session, numeros: Iterable[str], *, for_update: bool = False
+) -> dict[str, Caso]:
+    """Several cases in one query (a page of Reten tasks mentions a few), by number."""
+    stmt = select(Caso).where(Caso.numero_caso.in_(sorted(set(numeros))))
+    if for_update:
+        stmt = stmt.with_for_update(of=Caso)
+    return {c.numero_caso: c for c in session.scalars(stmt).unique()}
 
 
 def by_id(session: Session, caso_id: uuid.UUID, *, for_update: bool = False) -> Caso | None:

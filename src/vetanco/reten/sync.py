@@ -12,11 +12,12 @@ from typing import Any, TypeVar
 from sqlalchemy import or_, select, text, update
 from sqlalchemy.orm import Session
 
+from vetanco.casos.models import Caso
 from vetanco.db import Database, utcnow
 from vetanco.reten.client import RetenClient, RetenError
 from vetanco.reten.models import RetenEstado, TareaReten
 from vetanco.reten.monitor import actualizar_modo
-from vetanco.reten.vinculos import vincular_por_texto
+from vetanco.reten.vinculos import casos_mencionados, vincular_por_texto
 
 T = TypeVar("T")
 
@@ -60,6 +61,7 @@ def aplicar(
     *,
     walk_id: str | None = None,
     pagina: dict[str, TareaReten] | None = None,
+    casos: dict[str, Caso] | None = None,
 ) -> str:
     """Upserts one task; an older or equal `updated_at` changes nothing. Returns created/updated/unchanged."""
     # with `pagina` (the page's mirrored tasks, loaded at once) nothing is read or written per
@@ -96,7 +98,10 @@ def aplicar(
     if pagina is None:
         session.flush()
     vincular_por_texto(
-        session, tarea=tarea, estado_anterior=anterior if outcome == "updated" else None
+        session,
+        tarea=tarea,
+        estado_anterior=anterior if outcome == "updated" else None,
+        casos=casos,
     )
     return outcome
 
@@ -135,8 +140,9 @@ def recorrer(
             with db.transaction() as session:
                 _planes_frescos(session)
                 pagina = _espejo(session, tasks)
+                casos = casos_mencionados(session, tasks)
                 for data in tasks:
-                    outcome = aplicar(session, data, walk_id=walk_id, pagina=pagina)
+                    outcome = aplicar(session, data, walk_id=walk_id, pagina=pagina, casos=casos)
                     setattr(resumen, outcome, getattr(resumen, outcome) + 1)
                 estado(session).checkpoint_page = page + 1
             resumen.pages += 1
