@@ -187,3 +187,51 @@ def test_manual_link_shows_in_case_detail(
         ).status_code
         == 403
     )
+
+
+def _columnas(tarea: TareaReten) -> dict[str, Any]:
+    fuera = {"synced_at"}
+    return {
+        c.key: getattr(tarea, c.key) for c in TareaReten.__table__.columns if c.key not in fuera
+    }
+
+
+def test_a_page_inserts_new_tasks_as_one_batch_equal_to_one_by_one(db: Database) -> None:
+    """New tasks of a walk page go out as rows of one INSERT; each row equals the task applied on
+    its own, and a task repeated in the page keeps its newest version."""
+    from vetanco.reten.sync import Pagina
+
+    def tarea(n: int, updated: str, title: str = "Visita") -> dict[str, Any]:
+        return {
+            "id": f"task_{n}",
+            "title": f"{title} {n}",
+            "description": "Revisión del plan sanitario",
+            "status": "pending",
+            "priority": "high",
+            "assigned_to": "user_101",
+            "due_date": "2026-12-01T10:00:00Z",
+            "created_at": "2026-11-01T10:00:00Z",
+            "updated_at": updated,
+        }
+
+    pagina_datos = [
+        tarea(1, "2026-11-02T10:00:00Z"),
+        tarea(2, "2026-11-02T10:00:00Z"),
+        tarea(1, "2026-11-03T10:00:00Z", title="Visita reprogramada"),
+        tarea(2, "2026-11-01T12:00:00Z", title="Vieja"),
+    ]
+    with db.transaction() as session:
+        pagina = Pagina({}, {})
+        salidas = [aplicar(session, d, walk_id="w1", pagina=pagina) for d in pagina_datos]
+        assert set(pagina.nuevas) == {"task_1", "task_2"}
+        pagina.escribir(session)
+    assert salidas == ["created", "created", "updated", "unchanged"]
+    with db.transaction() as session:
+        for d in (pagina_datos[2] | {"id": "solo_1"}, pagina_datos[1] | {"id": "solo_2"}):
+            aplicar(session, d, walk_id="w1")
+    with db.session(write=False) as session:
+        filas = {t.id: _columnas(t) for t in session.scalars(select(TareaReten))}
+    assert filas["task_1"]["title"] == "Visita reprogramada 1"
+    for lote, solo in (("task_1", "solo_1"), ("task_2", "solo_2")):
+        esperado = filas[solo] | {"id": lote, "raw": filas[solo]["raw"] | {"id": lote}}
+        assert filas[lote] == esperado

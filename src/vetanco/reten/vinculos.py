@@ -16,7 +16,8 @@ from vetanco.reten.models import TareaReten
 NUMERO_CASO = re.compile(r"VET-\d{4}-\d{5,}", re.I)
 
 
-def _mencionado(title: str | None, description: str | None) -> str | None:
+def mencionado(title: str | None, description: str | None) -> str | None:
+    """The case number a task's text mentions, if any."""
     match = NUMERO_CASO.search(f"{title or ''} {description or ''}")
     return match.group(0).upper() if match else None
 
@@ -24,7 +25,7 @@ def _mencionado(title: str | None, description: str | None) -> str | None:
 def casos_mencionados(session: Session, tasks: Iterable[dict[str, Any]]) -> dict[str, Caso]:
     """The cases a page of tasks mentions, locked, in one query (one per task was ~5 % of a
     100 000-task sync: one task in twenty follows up a complaint)."""
-    numeros = {_mencionado(t.get("title"), t.get("description")) for t in tasks} - {None}
+    numeros = {mencionado(t.get("title"), t.get("description")) for t in tasks} - {None}
     if not numeros:
         return {}
     with session.no_autoflush:
@@ -40,7 +41,7 @@ def vincular_por_texto(
 ) -> None:
     """With `casos` (from casos_mencionados for the task's page) the case is not looked up again."""
     if tarea.caso_id is None:
-        numero = _mencionado(tarea.title, tarea.description)
+        numero = mencionado(tarea.title, tarea.description)
         if numero:
             with session.no_autoflush:  # the page's pending tasks stay one INSERT batch
                 caso = (
