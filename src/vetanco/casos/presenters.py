@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from vetanco.casos.models import Adjunto, Caso, Clasificacion, HistorialCaso
-from vetanco.casos.repository import FilasListado
+from vetanco.casos.models import Adjunto, Caso, Clasificacion, HistorialCaso, ProductoAfectado
+from vetanco.casos.repository import Fila, FilasListado
 from vetanco.casos.schemas import (
     AdjuntoRead,
     CasoClasificado,
@@ -33,7 +33,7 @@ from vetanco.sla import service as sla
 from vetanco.triage.service import lectura as sugerencia
 
 
-def _cabecera(caso: Caso) -> dict[str, object]:
+def _cabecera(caso: Caso | Fila) -> dict[str, object]:
     """Fields the list item and the detail share."""
     return {
         "id": caso.id,
@@ -49,58 +49,52 @@ def _cabecera(caso: Caso) -> dict[str, object]:
 
 
 def list_item(caso: Caso) -> CasoListItem:
-    primero = caso.productos[0] if caso.productos else None
-    return CasoListItem.model_validate(
-        {
-            **_cabecera(caso),
-            "cliente": ClienteResumen(
-                nombre=caso.cliente.nombre_apellido,
-                razon_social=caso.cliente.razon_social,
-                cuit=caso.cliente.cuit,
-            ),
-            "producto": ProductoResumen(nombre=primero.nombre_producto, lote=primero.numero_lote)
-            if primero
-            else None,
-            "descripcion_que_sucedio": caso.que_sucedio,
-            "evento_adverso": caso.evento_adverso,
-            "sla": _peor_sla(caso),
-            "posible_duplicado_de": caso.posible_duplicado_de,
-        }
+    c = caso.cliente
+    return _item(
+        caso,
+        cliente=ClienteResumen(nombre=c.nombre_apellido, razon_social=c.razon_social, cuit=c.cuit),
+        primero=caso.productos[0] if caso.productos else None,
+        sla=_peor_sla(caso),
     )
 
 
 def list_items(filas: FilasListado) -> list[CasoListItem]:
     """The same items as list_item, from the rows the list reads instead of entities."""
     ahora = utcnow()
-    out = []
-    for f in filas.casos:
-        primero = filas.primer_producto.get(f.id)
-        out.append(
-            CasoListItem(
-                id=f.id,
-                numero_caso=f.numero_caso,
-                tipo_caso=f.tipo_caso,
-                criticidad=f.criticidad,
-                justificacion=f.justificacion,
-                estado=f.estado,
-                canal=f.canal,
-                created_at=f.created_at,
-                updated_at=f.updated_at,
-                cliente=ClienteResumen(
-                    nombre=f.cliente_nombre,
-                    razon_social=f.cliente_razon_social,
-                    cuit=f.cliente_cuit,
-                ),
-                producto=ProductoResumen(nombre=primero.nombre_producto, lote=primero.numero_lote)
-                if primero
-                else None,
-                descripcion_que_sucedio=f.que_sucedio,
-                evento_adverso=f.evento_adverso,
-                sla=_peor(filas.relojes.get(f.id, ()), ahora),
-                posible_duplicado_de=f.posible_duplicado_de,
-            )
+    return [
+        _item(
+            f,
+            cliente=ClienteResumen(
+                nombre=f.cliente_nombre, razon_social=f.cliente_razon_social, cuit=f.cliente_cuit
+            ),
+            primero=filas.primer_producto.get(f.id),
+            sla=_peor(filas.relojes.get(f.id, ()), ahora),
         )
-    return out
+        for f in filas.casos
+    ]
+
+
+def _item(
+    caso: Caso | Fila,
+    *,
+    cliente: ClienteResumen,
+    primero: ProductoAfectado | Fila | None,
+    sla: str | None,
+) -> CasoListItem:
+    """A list item from a case entity or a list row: both name their columns alike."""
+    return CasoListItem.model_validate(
+        {
+            **_cabecera(caso),
+            "cliente": cliente,
+            "producto": ProductoResumen(nombre=primero.nombre_producto, lote=primero.numero_lote)
+            if primero
+            else None,
+            "descripcion_que_sucedio": caso.que_sucedio,
+            "evento_adverso": caso.evento_adverso,
+            "sla": sla,
+            "posible_duplicado_de": caso.posible_duplicado_de,
+        }
+    )
 
 
 def _peor_sla(caso: Caso) -> str | None:

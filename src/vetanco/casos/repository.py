@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, TypeAlias
 
 from rapidfuzz import fuzz
 from sqlalchemy import Row, case, func, literal_column, select
@@ -202,13 +202,16 @@ def numeros_en_orden(filters: CasoFilters, orden: str) -> AnySelect:
     return filters.apply(select(Caso.numero_caso)).order_by(*ORDENES[orden])
 
 
+Fila: TypeAlias = "Row[*tuple[Any, ...]]"
+
+
 @dataclass(frozen=True, slots=True)
 class FilasListado:
     """A list page as plain rows: each case with its client, its first product, its clocks."""
 
-    casos: Sequence[Row[*tuple[Any, ...]]]
-    primer_producto: dict[uuid.UUID, Row[*tuple[Any, ...]]] = field(default_factory=dict)
-    relojes: dict[uuid.UUID, list[Row[*tuple[Any, ...]]]] = field(default_factory=dict)
+    casos: Sequence[Fila]
+    primer_producto: dict[uuid.UUID, Fila] = field(default_factory=dict)
+    relojes: dict[uuid.UUID, list[Fila]] = field(default_factory=dict)
 
 
 _COLUMNAS_LISTADO = (

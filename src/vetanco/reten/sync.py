@@ -83,6 +83,11 @@ def _campos(data: dict[str, Any], incoming: datetime | None) -> dict[str, Any]:
     }
 
 
+def _no_es_mas_nueva(incoming: datetime | None, current: datetime | None) -> bool:
+    """An older or equal `updated_at` (or none, once we hold one) changes nothing."""
+    return current is not None and (incoming is None or incoming <= current)
+
+
 def aplicar(
     session: Session,
     data: dict[str, Any],
@@ -97,8 +102,7 @@ def aplicar(
     task_id = str(data["id"])
     incoming = _ts(data.get("updated_at"))
     if pagina is not None and (fila := pagina.nuevas.get(task_id)) is not None:
-        current = fila["remote_updated_at"]
-        if current is not None and (incoming is None or incoming <= current):
+        if _no_es_mas_nueva(incoming, fila["remote_updated_at"]):
             return "unchanged"
         fila.update(_campos(data, incoming))
         return "updated"
@@ -107,8 +111,7 @@ def aplicar(
         if walk_id:
             tarea.seen_walk = walk_id
         tarea.vanished_at = None
-        current = tarea.remote_updated_at
-        if current is not None and (incoming is None or incoming <= current):
+        if _no_es_mas_nueva(incoming, tarea.remote_updated_at):
             return "unchanged"
         outcome = "updated"
     elif pagina is not None and mencionado(data.get("title"), data.get("description")) is None:
